@@ -1,0 +1,5 @@
+"""Fixtures shared by the whole suite live in tests/support and are registered here."""
+
+pytest_plugins = [
+    "tests.support.filesystems",
+]
