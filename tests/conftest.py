@@ -2,4 +2,6 @@
 
 pytest_plugins = [
     "tests.support.filesystems",
+    "tests.support.glance_venv",
+    "tests.support.ssh_hosts",
 ]

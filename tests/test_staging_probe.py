@@ -126,3 +126,16 @@ def test_directory_entries_of_other_owners_are_reported(tmp_path, loop_ext4):
     assert result["directory"]["foreign_entries"] == ["somebody-else"]
     assert result["directory"]["foreign_entry_count"] == 1
     assert result["directory"]["uid"] == 0
+
+
+def test_each_ssh_host_sees_its_own_tmpfs(tmp_path, ssh_hosts):
+    hosts = ssh_hosts({"api1": "32m", "api2": "8m"})
+    run = run_playbook(PLAYBOOK, hosts.inventory, tmp_path,
+                       extra_vars={"probe_path": str(hosts.staging_parent / "staging")},
+                       env={"ANSIBLE_LIBRARY": str(MODULE_DIR)})
+
+    assert run.returncode == 0, run.describe()
+    totals = {r.host: r.result["probe"]["total_bytes"] for r in run.results if "probe" in r.result}
+    assert totals == {"api1": 32 * MIB, "api2": 8 * MIB}
+    assert not os.path.ismount(hosts.staging_parent)  # the real host sees neither tmpfs
+    assert run.warnings == []
