@@ -1,0 +1,74 @@
+"""Command-line entry point: parse arguments, dispatch to a command module, map errors to exit codes.
+
+Exit codes for every command: 0 success, 1 findings that fail the run (or a failed step), 2 usage
+error or unreadable input. Command modules import their heavy dependencies inside run(), so
+`--help` and plain validation start fast.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from . import __version__
+
+# name -> module in xdeploy_glance.commands; the order is the order of `--help`.
+COMMANDS = (
+    "validate",
+    "render",
+    "reconfigure",
+    "verify",
+    "schema",
+    "explain",
+)
+
+DESCRIPTION = """\
+Validate, render and provision OpenStack Glance interoperable image import for XDeploy.
+
+Typical use:
+  xdeploy-glance validate -c /etc/kolla/globals.yml        lint globals before a deploy
+  xdeploy-glance explain staging-overlap                    what a finding means
+  xdeploy-glance schema                                     every variable, type and default
+"""
+
+
+class UsageError(Exception):
+    """Bad arguments or input that cannot be read: exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="xdeploy-glance", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f".commands.{name}", __package__)
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__package__}.commands.{name}":
+                raise
+            continue  # a command still being built is not offered
+        sub = subparsers.add_parser(name, help=module.HELP, description=module.DESCRIPTION,
+                                    formatter_class=argparse.RawDescriptionHelpFormatter)
+        module.configure(sub)
+        sub.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except UsageError as exc:
+        print(f"xdeploy-glance {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `xdeploy-glance ... | head`
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

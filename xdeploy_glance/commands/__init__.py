@@ -1,0 +1,1 @@
+"""One module per CLI command: HELP, DESCRIPTION, configure(parser) and run(args) -> exit code."""

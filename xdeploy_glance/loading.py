@@ -1,0 +1,190 @@
+"""Read globals files the way Ansible does (PyYAML, YAML 1.1) and keep where every value stands.
+
+A file that cannot be read as a mapping gives findings, never an exception: the loader is the
+first stage of the pipeline and every later stage only sees documents that loaded.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping
+
+import yaml
+
+from .findings import Finding, Location, Severity
+
+try:  # the C loader is what Ansible prefers too, and much faster
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 16 * 1024 * 1024
+# A YAML alias is a reference: a few lines can stand for billions of nodes ("billion laughs").
+MAX_EXPANDED_NODES = 1_000_000
+
+Path_ = tuple  # a path into the document: ("glance_inject_image_metadata", "key")
+
+
+class InputError(Exception):
+    """The input cannot be read at all (missing, a directory without YAML, no permission): exit 2."""
+
+
+@dataclass(frozen=True)
+class GlobalsDocument:
+    """One loaded globals file: its top-level mapping and the location of each key and value."""
+
+    path: str
+    data: Mapping[str, Any]
+    key_locations: Mapping[Path_, Location] = field(default_factory=dict)
+    value_locations: Mapping[Path_, Location] = field(default_factory=dict)
+
+
+def expand_sources(paths: Iterable[str | Path]) -> list[Path]:
+    """Files in the order given; a directory means its *.yml/*.yaml files, sorted (kolla's globals.d)."""
+    result: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            result.extend(sorted(p for p in path.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file()))
+        elif path.exists():
+            result.append(path)
+        else:
+            raise InputError(f"{path}: no such file or directory")
+    return result
+
+
+def load_file(path: Path) -> tuple[GlobalsDocument | None, list[Finding]]:
+    """Load one globals file; on failure return no document and the findings that say why."""
+    name = str(path)
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from exc
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [_file_finding("yaml-syntax", name, 1, 1, f"file is larger than {MAX_FILE_BYTES // 2**20} MiB; a globals file is a few KiB",
+                                    "point -c at the globals file, not at an image or an archive")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [_file_finding("yaml-syntax", name, line, column, f"not UTF-8 text (byte 0x{raw[exc.start]:02x})",
+                                    "save the file as UTF-8; Ansible cannot read it either")]
+    return load_text(text, name)
+
+
+def load_text(text: str, name: str) -> tuple[GlobalsDocument | None, list[Finding]]:
+    loader = _BaseLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:  # an empty file or only comments: kolla's globals.d often has those
+            return GlobalsDocument(name, MappingProxyType({})), []
+        findings = _check_nodes(node, name)
+        if any(f.severity is Severity.ERROR for f in findings):
+            return None, findings
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        problem = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        return None, [_file_finding("yaml-syntax", name, line, column, f"YAML syntax error: {problem}",
+                                    "fix the YAML; `yamllint` shows the same spot")]
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+        return None, [_file_finding("yaml-syntax", name, 1, 1, f"YAML error: {exc}", "fix the YAML")]
+    finally:
+        loader.dispose()
+    if data is None:  # "---" and nothing else
+        return GlobalsDocument(name, MappingProxyType({})), findings
+    if not isinstance(data, dict):
+        kind = type(data).__name__
+        return None, [_file_finding("yaml-not-mapping", name, node.start_mark.line + 1, node.start_mark.column + 1,
+                                    f"the top level is a {kind}, but a globals file is a mapping of variable names to values",
+                                    "write `name: value` lines at the top level")]
+    key_locations, value_locations = _locations(node, name)
+    return GlobalsDocument(name, MappingProxyType(data), MappingProxyType(key_locations), MappingProxyType(value_locations)), findings
+
+
+def _check_nodes(root: yaml.Node, name: str) -> list[Finding]:
+    """Duplicate keys (PyYAML and Ansible silently keep the last) and alias bombs, before constructing."""
+    findings: list[Finding] = []
+    expanded: dict[int, int] = {}  # node id -> number of nodes it stands for once aliases are expanded
+
+    def size(node: yaml.Node) -> int:
+        if id(node) in expanded:
+            return expanded[id(node)]
+        expanded[id(node)] = 1  # guards recursive structures while we descend
+        if isinstance(node, yaml.MappingNode):
+            total = 1 + sum(size(k) + size(v) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            total = 1 + sum(size(item) for item in node.value)
+        else:
+            total = 1
+        expanded[id(node)] = min(total, MAX_EXPANDED_NODES + 1)
+        return expanded[id(node)]
+
+    if size(root) > MAX_EXPANDED_NODES:
+        findings.append(_file_finding("yaml-syntax", name, root.start_mark.line + 1, root.start_mark.column + 1,
+                                      f"aliases expand this document to more than {MAX_EXPANDED_NODES} nodes",
+                                      "remove the nested aliases (a 'billion laughs' document)"))
+        return findings
+
+    seen_mappings: set[int] = set()
+
+    def walk(node: yaml.Node, depth: int) -> None:
+        if id(node) in seen_mappings or depth > 100:
+            return
+        seen_mappings.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            first_seen: dict[Any, yaml.Node] = {}
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    if key_node.value in first_seen and key_node.tag != "tag:yaml.org,2002:merge":
+                        first = first_seen[key_node.value]
+                        findings.append(Finding(
+                            rule="yaml-duplicate-key", severity=Severity.ERROR,
+                            message=f"duplicate key {key_node.value!r}, first defined on line {first.start_mark.line + 1}; "
+                                    "YAML keeps only the last one",
+                            hint="delete one of the two lines",
+                            variable=str(key_node.value) if depth == 0 else None,
+                            location=Location(name, key_node.start_mark.line + 1, key_node.start_mark.column + 1)))
+                    first_seen.setdefault(key_node.value, key_node)
+                walk(value_node, depth + 1)
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                walk(item, depth + 1)
+
+    walk(root, 0)
+    return findings
+
+
+def _locations(root: yaml.Node, name: str) -> tuple[dict[Path_, Location], dict[Path_, Location]]:
+    """Locations of the top-level keys and of one level below them (enough for every variable we read)."""
+    keys: dict[Path_, Location] = {}
+    values: dict[Path_, Location] = {}
+    if not isinstance(root, yaml.MappingNode):
+        return keys, values
+    for key_node, value_node in root.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            continue
+        path = (key_node.value,)
+        keys[path] = _mark(name, key_node)
+        values[path] = _mark(name, value_node)
+        if isinstance(value_node, yaml.MappingNode):
+            for sub_key, sub_value in value_node.value:
+                if isinstance(sub_key, yaml.ScalarNode):
+                    keys[path + (sub_key.value,)] = _mark(name, sub_key)
+                    values[path + (sub_key.value,)] = _mark(name, sub_value)
+        elif isinstance(value_node, yaml.SequenceNode):
+            for index, item in enumerate(value_node.value):
+                values[path + (index,)] = _mark(name, item)
+    return keys, values
+
+
+def _mark(name: str, node: yaml.Node) -> Location:
+    return Location(name, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _file_finding(rule: str, name: str, line: int, column: int, message: str, hint: str) -> Finding:
+    return Finding(rule=rule, severity=Severity.ERROR, message=message, hint=hint, location=Location(name, line, column))

@@ -1,0 +1,19 @@
+"""The default human format: `file:line:col: severity [rule] message`, then the hint."""
+from __future__ import annotations
+
+from .base import Report
+
+
+def render(report: Report) -> str:
+    lines = []
+    for finding in report.findings:
+        where = str(finding.location) if finding.location else "<globals>"
+        host = f" (host {finding.host})" if finding.host else ""
+        variable = f" {finding.variable}:" if finding.variable else ""
+        lines.append(f"{where}: {finding.severity} [{finding.rule}]{variable} {finding.message}{host}")
+        if finding.hint:
+            lines.append(f"  hint: {finding.hint}")
+    counts = report.counts()
+    summary = ", ".join(f"{count} {name}{'s' if count != 1 else ''}" for name, count in counts.items())
+    lines.append(f"{len(report.files)} file{'s' if len(report.files) != 1 else ''} checked: {summary}")
+    return "\n".join(lines) + "\n"

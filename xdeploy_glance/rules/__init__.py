@@ -1,0 +1,86 @@
+"""The registry of rules, listed explicitly (no import-by-glob): the order here is the order they run."""
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from types import ModuleType
+
+from ..findings import Severity
+from . import (
+    conversion_format_ceph,
+    copy_image_stores,
+    filter_allow_and_deny,
+    glance_download_ports,
+    import_method_unknown,
+    import_plugin_unknown,
+    ini_unsafe_value,
+    inject_metadata_admin_role,
+    inject_metadata_key,
+    inject_metadata_noop,
+    list_duplicate,
+    multi_node_staging,
+    plugin_order,
+    port_range,
+    staging_overlap,
+    staging_required,
+    staging_size_over_cap,
+    staging_system_directory,
+    staging_uri_form,
+    staging_volatile,
+    variable_misspelled,
+    web_download_allowed_hosts,
+)
+
+RULES: tuple[ModuleType, ...] = (
+    import_method_unknown,
+    import_plugin_unknown,
+    list_duplicate,
+    plugin_order,
+    staging_uri_form,
+    staging_required,
+    staging_system_directory,
+    staging_volatile,
+    staging_overlap,
+    staging_size_over_cap,
+    copy_image_stores,
+    inject_metadata_noop,
+    inject_metadata_key,
+    inject_metadata_admin_role,
+    port_range,
+    filter_allow_and_deny,
+    web_download_allowed_hosts,
+    glance_download_ports,
+    conversion_format_ceph,
+    ini_unsafe_value,
+    variable_misspelled,
+    multi_node_staging,
+)
+
+
+@dataclass(frozen=True)
+class RuleDoc:
+    id: str
+    severity: Severity
+    doc: str
+
+
+# Findings the pipeline's stages report themselves, before any rule runs.
+STAGE_RULES = (
+    RuleDoc("yaml-syntax", Severity.ERROR, "A globals file is not valid YAML, not UTF-8, or too large to be one.\n\n"
+            "Ansible could not load it either; the finding points at the line where parsing stopped."),
+    RuleDoc("yaml-duplicate-key", Severity.ERROR, "A key appears twice in one mapping.\n\n"
+            "PyYAML, and so Ansible, silently keeps the last value; the first one is lost without a word."),
+    RuleDoc("yaml-not-mapping", Severity.ERROR, "The top level of a globals file is not a mapping.\n\n"
+            "globals.yml holds `name: value` lines; a list or a scalar at the top cannot set variables."),
+    RuleDoc("schema", Severity.ERROR, "A variable has the wrong type or value for its definition in the schema.\n\n"
+            "See `xdeploy-glance schema` for every variable's type, default and meaning."),
+    RuleDoc("templated-value", Severity.INFO, "A value holds Jinja (`{{ ... }}`), which Ansible resolves only at "
+            "deploy time.\n\nThe variable cannot be checked now; the rules that read it are skipped."),
+)
+
+
+def all_docs() -> dict[str, RuleDoc]:
+    docs = {doc.id: doc for doc in STAGE_RULES}
+    for rule in RULES:
+        docs[rule.ID] = RuleDoc(rule.ID, rule.SEVERITY, inspect.cleandoc(rule.__doc__ or ""))
+    return docs

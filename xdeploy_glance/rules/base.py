@@ -1,0 +1,58 @@
+"""What a rule module receives and the helpers rules share.
+
+A rule module has a docstring (its documentation, shown by `xdeploy-glance explain ID`),
+`ID`, `SEVERITY`, `VARIABLES` (the variables it reads; the rule is skipped when one of them is
+invalid or only known at deploy time) and `check(context)` yielding `Problem`s. The checker turns
+a problem into a `Finding` with the module's id and severity and the variable's location, so a
+rule cannot mislabel what it reports. Rules read the context and never change it.
+"""
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from ..findings import Location, Severity
+from ..settings import Settings
+
+
+@dataclass(frozen=True)
+class HostVars:
+    """One host of the inventory's glance-api group and the glance_* variables it sets itself."""
+
+    name: str
+    variables: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    settings: Settings
+    raw_names: Mapping[str, Location] = field(default_factory=lambda: MappingProxyType({}))
+    hosts: tuple[HostVars, ...] | None = None  # None without an inventory
+    inventory: str | None = None
+
+    def locate(self, variable: str | None) -> Location | None:
+        if variable in self.settings:
+            return self.settings.location(variable)
+        return self.raw_names.get(variable)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What a rule found: the variable it is about, what is wrong, and how to fix it."""
+
+    variable: str | None
+    message: str
+    hint: str
+    host: str | None = None
+    location: Location | None = None  # where to point instead of the variable (e.g. the inventory)
+
+
+def is_within(path: str, other: str) -> bool:
+    """True when `path` equals `other` or lies below it (both absolute, normalized)."""
+    path, other = posixpath.normpath(path), posixpath.normpath(other)
+    return path == other or path.startswith(other.rstrip("/") + "/")
+
+
+__all__ = ["RuleContext", "HostVars", "Problem", "Severity", "is_within"]

@@ -1,0 +1,140 @@
+"""Normalized, read-only view of the globals: what Glance will be configured with.
+
+Raw globals accept kolla's spellings (CSV strings or lists, "yes"/"no", "20GiB"); rules and
+templates only ever see the normalized value, so each spelling is handled in exactly one place.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping
+
+from . import schema
+from .findings import Location
+from .units import parse_size
+
+_TRUE = {"yes", "true", "on", "1", "y", "t"}
+_FALSE = {"no", "false", "off", "0", "n", "f", ""}
+
+
+def is_templated(value: Any) -> bool:
+    """True when a value holds Jinja that Ansible resolves only at deploy time."""
+    if isinstance(value, str):
+        return "{{" in value or "{%" in value
+    if isinstance(value, dict):
+        return any(is_templated(k) or is_templated(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(is_templated(item) for item in value)
+    return False
+
+
+def to_list(value: Any) -> tuple:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    return tuple(item.strip() if isinstance(item, str) else item for item in value)
+
+
+def to_bool(value: Any) -> bool:
+    """Ansible's `| bool`: kolla writes "yes"/"no" as often as true/false."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"{value!r} is not a boolean")
+
+
+def _normalize(spec: schema.VariableSpec, raw: Any) -> Any:
+    if raw is None:
+        return None
+    if spec.kind == "list":
+        items = to_list(raw)
+        return tuple(int(i) for i in items) if spec.item == "port" and all(str(i).isdigit() for i in items) else items
+    if spec.kind == "bool":
+        return to_bool(raw)
+    if spec.kind == "size":
+        return parse_size(raw)
+    if spec.kind == "mapping":
+        return MappingProxyType({str(k): ("" if v is None else str(v)) for k, v in raw.items()})
+    if spec.kind == "integer":
+        return int(raw)
+    return str(raw)
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    value: Any
+    raw: Any
+    location: Location | None  # the key in the file that set it; None for a schema default
+
+    @property
+    def is_set(self) -> bool:
+        return self.location is not None
+
+
+class Settings(Mapping[str, Variable]):
+    """Every schema variable, normalized, with where it was set. Read-only."""
+
+    def __init__(self, variables: Mapping[str, Variable]):
+        self._variables = MappingProxyType(dict(variables))
+
+    @classmethod
+    def build(cls, raw_values: Mapping[str, Any], locations: Mapping[str, Location],
+              skip: Iterable[str] = ()) -> "Settings":
+        """Normalize raw values over the schema defaults; names in `skip` (invalid or templated) keep the default."""
+        skipped = set(skip)
+        variables = {}
+        for name, spec in schema.variables().items():
+            if name in raw_values and name not in skipped:
+                raw, location = raw_values[name], locations.get(name)
+            else:
+                raw, location = spec.default, None
+            variables[name] = Variable(name, _normalize(spec, raw), raw, location)
+        settings = cls(variables)
+        return settings._with_derived()
+
+    def _with_derived(self) -> "Settings":
+        file_store = self._variables["glance_backend_file"]
+        if file_store.value is None:  # kolla: the file store is on unless ceph or s3 is
+            derived = not (self.value("glance_backend_ceph") or self.value("glance_backend_s3"))
+            variables = dict(self._variables)
+            variables["glance_backend_file"] = Variable("glance_backend_file", derived, None, None)
+            return Settings(variables)
+        return self
+
+    def value(self, name: str) -> Any:
+        return self._variables[name].value
+
+    def location(self, name: str) -> Location | None:
+        return self._variables[name].location
+
+    def __getitem__(self, name: str) -> Variable:
+        return self._variables[name]
+
+    def __iter__(self):
+        return iter(self._variables)
+
+    def __len__(self) -> int:
+        return len(self._variables)
+
+    # Facts derived from several variables, shared by rules and templates.
+
+    @property
+    def staging_path(self) -> str | None:
+        """The staging directory when the URI has the file:///absolute form, else None."""
+        uri = self.value("glance_staging_store_uri")
+        if uri and uri.startswith("file:///"):
+            return "/" + uri[len("file:///"):].lstrip("/")
+        return None
+
+    @property
+    def writable_stores(self) -> tuple[str, ...]:
+        """Stores images can be written to (kolla's names); the http store is read-only and not listed."""
+        order = (("glance_backend_file", "file"), ("glance_backend_ceph", "rbd"), ("glance_backend_s3", "s3"),
+                 ("glance_backend_swift", "swift"), ("glance_backend_vmware", "vmware"))
+        return tuple(store for name, store in order if self.value(name))
