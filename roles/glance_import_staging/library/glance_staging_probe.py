@@ -50,6 +50,7 @@ EXAMPLES = r"""
 RETURN = r"""
 staging_path: {description: I(path), normalized., type: str, returned: always}
 exists: {description: Whether I(path) exists., type: bool, returned: always}
+resolved_path: {description: I(path) with symlinks of its existing part resolved., type: str, returned: always}
 is_directory: {description: Whether I(path) is a directory (following symlinks)., type: bool, returned: always}
 nearest_existing_path: {description: I(path) or its nearest existing parent; all space figures are for it., type: str, returned: always}
 missing_parents: {description: Parents of I(path) that do not exist, outermost first., type: list, returned: always}
@@ -214,6 +215,7 @@ def probe(path, owner=None, group=None):
     exists = existing == os.path.normpath(path)
     facts = {
         "exists": exists,
+        "resolved_path": os.path.realpath(path),
         "is_directory": exists and os.path.isdir(path),
         "nearest_existing_path": existing,
         "missing_parents": missing_parents,
