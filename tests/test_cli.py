@@ -74,11 +74,14 @@ def test_usage_errors_exit_2_without_traceback(capsys, tmp_path, monkeypatch, ar
     assert message is None or message in err
 
 
-def test_missing_required_option_exits_2(capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        main(["validate"])
-    assert exit_info.value.code == 2
-    assert "-c/--globals" in capsys.readouterr().err
+def test_missing_globals_exits_2(capsys):
+    code, _, err = run(capsys, "validate")
+    assert code == 2 and "no globals given: use -c PATH" in err
+
+
+def test_positional_files_are_read_after_c_files_as_pre_commit_passes_them(capsys):
+    assert run(capsys, "validate", "-c", str(BAD), str(EXAMPLE))[0] == 0
+    assert run(capsys, "validate", "-c", str(EXAMPLE), str(BAD))[0] == 1
 
 
 def test_validate_help_explains_every_option(capsys):

@@ -11,12 +11,20 @@ from ..cli import UsageError
 
 
 def add_globals_arguments(parser: argparse.ArgumentParser, inventory_help: str | None = None) -> None:
-    parser.add_argument("-c", "--globals", dest="globals_paths", action="append", metavar="PATH", required=True,
+    parser.add_argument("-c", "--globals", dest="globals_paths", action="append", metavar="PATH", default=[],
                         help="globals file, or a directory of *.yml/*.yaml files read in sorted order (kolla's "
                              "globals.d). Repeat it: later files win, variable by variable.")
     parser.add_argument("-i", "--inventory", metavar="PATH",
                         help=inventory_help or "Ansible inventory; its glance-api group lets the checks that "
                              "span hosts run (e.g. multi-node-staging).")
+
+
+def globals_paths(args: argparse.Namespace) -> list[str]:
+    """-c paths first, then positional ones (as pre-commit passes them); at least one is required."""
+    paths = list(args.globals_paths) + list(getattr(args, "files", []) or [])
+    if not paths:
+        raise UsageError("no globals given: use -c PATH (or name the files after the options)")
+    return paths
 
 
 def load_hosts(inventory: str | None):

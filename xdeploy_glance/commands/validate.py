@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import add_globals_arguments, load_hosts, write_output
+from .common import add_globals_arguments, globals_paths, load_hosts, write_output
 
 HELP = "check globals files before a deploy"
 DESCRIPTION = """\
@@ -24,6 +24,8 @@ FORMATS = ("text", "json", "sarif", "junit", "github")
 
 def configure(parser: argparse.ArgumentParser) -> None:
     add_globals_arguments(parser)
+    parser.add_argument("files", nargs="*", metavar="FILE",
+                        help="more globals files, read after the -c ones (lets pre-commit pass file names)")
     parser.add_argument("-f", "--format", choices=FORMATS, default="text",
                         help="output format: text (default; file:line:col: severity [rule] message), json, "
                              "sarif (SARIF 2.1.0 for code scanning), junit (XML for CI test reports), "
@@ -39,14 +41,15 @@ def run(args: argparse.Namespace) -> int:
     from ..loading import InputError, expand_sources
     from ..reporters import REPORTERS, Report
 
+    paths = globals_paths(args)
     hosts = load_hosts(args.inventory)
     try:
-        files = tuple(str(p) for p in expand_sources(args.globals_paths))
+        files = tuple(str(p) for p in expand_sources(paths))
         result = checker.run(files, hosts, args.inventory)
     except InputError as exc:
         raise UsageError(str(exc)) from exc
     if not files:
-        raise UsageError(f"no globals files found in {', '.join(args.globals_paths)}")
+        raise UsageError(f"no globals files found in {', '.join(paths)}")
     report = Report(findings=result.findings, files=files, tool_version=__version__)
     write_output(REPORTERS[args.format](report), args.output)
     return 1 if has_errors(result.findings, strict=args.strict) else 0

@@ -1,0 +1,11 @@
+"""The committed reference documents every variable and rule, exactly as generated."""
+from pathlib import Path
+
+from xdeploy_glance.docs import reference_markdown
+
+REFERENCE = Path(__file__).resolve().parent.parent / "docs" / "reference.md"
+
+
+def test_reference_is_up_to_date():
+    assert REFERENCE.read_text(encoding="utf-8") == reference_markdown(), (
+        "docs/reference.md is stale: run `python -m xdeploy_glance.docs > docs/reference.md`")
