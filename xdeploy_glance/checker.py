@@ -82,9 +82,15 @@ def check_globals(merged: MergedGlobals, hosts: Sequence[HostVars] | None = None
         for problem in rule.check(context):
             findings.append(Finding(rule=rule.ID, severity=rule.SEVERITY, message=problem.message,
                                     hint=problem.hint, variable=problem.variable,
-                                    location=problem.location or context.locate(problem.variable),
+                                    location=problem.location or _locate(context, problem.variable, rule.VARIABLES),
                                     host=problem.host))
     return CheckResult(tuple(sorted(findings, key=Finding.sort_key)), settings, merged)
+
+
+def _locate(context: RuleContext, variable: str | None, read: Sequence[str]) -> Location | None:
+    """The variable's own location; for a default, the first variable the rule read that the operator set."""
+    return context.locate(variable) or next(
+        (location for location in map(context.locate, read) if location is not None), None)
 
 
 def run(paths: Iterable[str], hosts: Sequence[HostVars] | None = None, inventory: str | None = None) -> CheckResult:
