@@ -1,0 +1,70 @@
+"""Verdicts on probe results that real test filesystems cannot produce here (NFS, dm stacks)."""
+from __future__ import annotations
+
+import pytest
+
+from xdeploy_glance.staging_checks import (directory_verdict, filesystem_verdict, rotational_verdict,
+                                           staging_path_from_uri)
+
+
+def probe(**facts) -> dict:
+    base = {"staging_path": "/srv/glance/staging", "resolved_path": "/srv/glance/staging", "exists": False,
+            "is_directory": False, "fstype": "ext4", "source": "/dev/vdb1", "mount_point": "/srv",
+            "rotational": None, "rotational_reason": "", "owner_uid": 42415, "group_gid": 42415}
+    return {**base, **facts}
+
+
+@pytest.mark.parametrize(("uri", "path"), [
+    ("file:///var/lib/glance/staging", "/var/lib/glance/staging"),
+    ("file:///var/lib/glance/staging/", "/var/lib/glance/staging"),
+    ("file:////srv//staging", "/srv/staging"),
+])
+def test_staging_path_from_uri(uri, path):
+    assert staging_path_from_uri(uri) == path
+
+
+@pytest.mark.parametrize("uri", ["file://var/lib/glance", "/var/lib/glance", "http:///x", "file:///a/../b",
+                                 "file:///a?x=1", "file://"])
+def test_staging_path_from_uri_rejects_other_forms(uri):
+    with pytest.raises(ValueError, match="glance_staging_store_uri must"):
+        staging_path_from_uri(uri)
+
+
+def test_nfs_satisfies_shared_staging():
+    verdict = filesystem_verdict(True, probe(fstype="nfs4", source="filer:/glance", mount_point="/srv"))
+
+    assert (verdict.status, verdict.message) == (
+        "ok", "Glance staging /srv/glance/staging is on the network filesystem nfs4 (filer:/glance at /srv)")
+
+
+def test_tmpfs_fails_shared_staging_rather_than_only_warning():
+    assert filesystem_verdict(True, probe(fstype="tmpfs", source="tmpfs")).status == "fail"
+
+
+def test_unknown_rotational_passes_even_policy_fail_and_says_why():
+    verdict = rotational_verdict("fail", probe(rotational=None, rotational_reason="no block device behind /srv (nfs4)"))
+
+    assert (verdict.status, verdict.message) == (
+        "ok", "Cannot tell whether /srv/glance/staging is on a rotational device: no block device behind /srv (nfs4)")
+
+
+def test_unknown_rotational_policy_is_an_error():
+    with pytest.raises(ValueError, match="must be one of warn, fail, ignore, got 'sometimes'"):
+        rotational_verdict("sometimes", probe())
+
+
+def test_foreign_entries_beyond_those_listed_are_counted():
+    directory = {"uid": 0, "gid": 0, "mode": "0755", "entry_count": 12, "foreign_entry_count": 12,
+                 "foreign_entries": [f"f{i}" for i in range(10)]}
+
+    verdict = directory_verdict(probe(exists=True, is_directory=True, directory=directory), allow_reown=False)
+
+    assert verdict.status == "fail"
+    assert "(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9 and 2 more)" in verdict.message
+
+
+def test_directory_already_owned_right_is_fine_whatever_it_holds():
+    directory = {"uid": 42415, "gid": 42415, "mode": "0750", "entry_count": 1, "foreign_entry_count": 1,
+                 "foreign_entries": ["root-file"]}
+
+    assert directory_verdict(probe(exists=True, is_directory=True, directory=directory), False).status == "ok"

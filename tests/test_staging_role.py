@@ -1,0 +1,327 @@
+"""The glance_import_staging role, run by real ansible-playbook against real filesystems of known size."""
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from tests.support.ansible_run import local_inventory, run_playbook
+
+pytestmark = [pytest.mark.root, pytest.mark.skipif(os.geteuid() != 0, reason="needs root to mount filesystems")]
+
+PLAYBOOK = Path(__file__).parent / "playbooks" / "staging.yml"
+MIB = 1024 * 1024
+GLANCE_ID = 42415
+
+
+def staging_vars(staging: Path, **overrides) -> dict:
+    return {"glance_staging_store_uri": f"file://{staging}", "glance_staging_max_image_size": "4M",
+            "glance_staging_concurrent_imports": 1, "glance_staging_headroom_percent": 0, **overrides}
+
+
+def run_role(tmp_path: Path, staging: Path, check: bool = False, diff: bool = False, tags: str | None = None,
+             **overrides):
+    return run_playbook(PLAYBOOK, local_inventory(tmp_path), tmp_path, extra_vars=staging_vars(staging, **overrides),
+                        check=check, diff=diff, tags=tags)
+
+
+def tree(root: Path) -> dict[str, tuple]:
+    """Every path under root with its owner, mode, size and mtime: what 'changed nothing' means."""
+    entries = {}
+    for path in [root, *sorted(root.rglob("*"))]:
+        info = path.lstat()
+        entries[str(path)] = (info.st_uid, info.st_gid, info.st_mode, info.st_size, info.st_mtime_ns)
+    return entries
+
+
+def owner_and_mode(path: Path) -> tuple[int, int, str]:
+    info = path.stat()
+    return info.st_uid, info.st_gid, oct(stat.S_IMODE(info.st_mode))
+
+
+# Capacity: a 64 MiB tmpfs holds exactly 67108864 bytes. With 2 imports and 10% headroom the need
+# is ceil(2.2 × size): 30504029 bytes need 67108864 (fits exactly); one byte more needs 67108866.
+
+def test_capacity_passes_when_the_need_equals_the_free_space(tmp_path, mount_tmpfs):
+    tmpfs = mount_tmpfs("64m")
+    staging = tmpfs.mount_point / "staging"
+
+    run = run_role(tmp_path, staging, glance_staging_max_image_size=30504029, glance_staging_concurrent_imports=2,
+                   glance_staging_headroom_percent=10)
+
+    assert run.returncode == 0, run.describe()
+    assert owner_and_mode(staging) == (GLANCE_ID, GLANCE_ID, "0o750")
+
+
+def test_capacity_fails_one_byte_over_with_the_exact_numbers(tmp_path, mount_tmpfs):
+    tmpfs = mount_tmpfs("64m")
+    staging = tmpfs.mount_point / "staging"
+
+    run = run_role(tmp_path, staging, glance_staging_max_image_size=30504030, glance_staging_concurrent_imports=2,
+                   glance_staging_headroom_percent=10)
+
+    assert run.returncode == 2, run.describe()
+    assert run.failure_messages("localhost") == [
+        f"Not enough space for Glance staging in {staging}: need 64.0 MiB (= 2 × 29.1 MiB + 10%), available "
+        f"64.0 MiB on tmpfs (tmpfs) at {tmpfs.mount_point}; in bytes: need 67108866, available 67108864"]
+    assert not staging.exists()  # a host that fails a check is not touched
+
+
+def test_conversion_to_raw_counts_the_virtual_size(tmp_path, loop_ext4):
+    ext4 = loop_ext4(48)
+    staging = ext4.mount_point / "staging"
+    available = os.statvfs(ext4.mount_point).f_bavail * os.statvfs(ext4.mount_point).f_frsize
+
+    run = run_role(tmp_path, staging, glance_staging_max_image_size="8M", glance_staging_max_virtual_size="40M",
+                   glance_image_import_plugins="image_conversion", glance_image_conversion_output_format="raw")
+
+    assert run.returncode == 2, run.describe()
+    assert run.failure_messages("localhost")[0].startswith(
+        f"Not enough space for Glance staging in {staging}: need 48.0 MiB (= 1 × (8.0 MiB + 40.0 MiB raw)), "
+        f"available ")
+    assert run.failure_messages("localhost")[0].endswith(
+        f" on {ext4.device} (ext4) at {ext4.mount_point}; in bytes: need {48 * MIB}, available {available}")
+
+    run = run_role(tmp_path, staging, glance_staging_max_image_size="8M", glance_staging_max_virtual_size="40M",
+                   glance_image_import_plugins="image_conversion", glance_image_conversion_output_format="qcow2")
+
+    assert run.returncode == 0, run.describe()
+
+
+def test_rotational_device_warns_by_default_and_fails_on_policy_fail(tmp_path, loop_ext4, set_rotational):
+    ext4 = loop_ext4(16)
+    staging = ext4.mount_point / "staging"
+    set_rotational(ext4.device_name, True)
+
+    warned = run_role(tmp_path, staging)
+    failed = run_role(tmp_path, staging / "other", glance_staging_rotational_policy="fail")
+    ignored = run_role(tmp_path, staging, glance_staging_rotational_policy="ignore")
+
+    reason = f"{ext4.device_name}: /sys/devices/virtual/block/{ext4.device_name}/queue/rotational = 1"
+    assert warned.returncode == 0, warned.describe()
+    assert warned.warnings == [
+        f"localhost: Glance staging {staging} is on a rotational device ({reason}): imports will be slow. Virtio "
+        "disks report themselves as rotational; if this one is SSD-backed, set glance_staging_rotational_policy: "
+        "ignore"]
+    assert failed.returncode == 2, failed.describe()
+    assert failed.failure_messages("localhost") == [
+        f"Glance staging {staging / 'other'} is on a rotational device ({reason}) and "
+        "glance_staging_rotational_policy is fail: move staging to an SSD, or set the policy to warn"]
+    assert not (staging / "other").exists()
+    assert ignored.returncode == 0 and ignored.warnings == [], ignored.describe()
+
+
+def test_non_rotational_device_passes_policy_fail_without_warnings(tmp_path, loop_ext4, set_rotational):
+    ext4 = loop_ext4(16)
+    set_rotational(ext4.device_name, False)
+
+    run = run_role(tmp_path, ext4.mount_point / "staging", glance_staging_rotational_policy="fail")
+
+    assert run.returncode == 0, run.describe()
+    assert run.warnings == []
+
+
+def test_tmpfs_is_detected_and_warned_about(tmp_path, mount_tmpfs):
+    tmpfs = mount_tmpfs("16m")
+    staging = tmpfs.mount_point / "staging"
+
+    run = run_role(tmp_path, staging)
+
+    assert run.returncode == 0, run.describe()
+    assert run.warnings == [f"localhost: Glance staging {staging} is on tmpfs (tmpfs at {tmpfs.mount_point}): it "
+                            "takes RAM, and images being imported are lost on reboot"]
+
+
+def test_shared_staging_requires_a_network_filesystem(tmp_path, loop_ext4):
+    ext4 = loop_ext4(16)
+    staging = ext4.mount_point / "staging"
+
+    run = run_role(tmp_path, staging, glance_staging_shared=True)
+
+    assert run.returncode == 2, run.describe()
+    assert run.failure_messages("localhost")[0].startswith(
+        f"glance_staging_shared is true, but {staging} is on ext4 ({ext4.device} at {ext4.mount_point}), which "
+        "other glance-api hosts cannot see; mount a network filesystem (")
+
+
+def test_missing_parents_are_created_root_owned_and_only_staging_is_glance_owned(tmp_path, mount_tmpfs):
+    tmpfs = mount_tmpfs("16m")
+    staging = tmpfs.mount_point / "a" / "b" / "staging"
+
+    run = run_role(tmp_path, staging)
+
+    assert run.returncode == 0, run.describe()
+    assert owner_and_mode(tmpfs.mount_point / "a") == (0, 0, "0o755")
+    assert owner_and_mode(tmpfs.mount_point / "a" / "b") == (0, 0, "0o755")
+    assert owner_and_mode(staging) == (GLANCE_ID, GLANCE_ID, "0o750")
+
+
+def test_second_run_changes_nothing(tmp_path, loop_ext4):
+    ext4 = loop_ext4(16)
+    staging = ext4.mount_point / "a" / "staging"
+
+    first = run_role(tmp_path, staging)
+    second = run_role(tmp_path, staging)
+
+    assert first.recap["localhost"]["changed"] == 2, first.describe()  # the parent and the staging directory
+    assert second.returncode == 0, second.describe()
+    assert second.recap["localhost"]["changed"] == 0, second.describe()
+    assert second.recap["localhost"]["failed"] == 0
+
+
+def test_check_mode_on_a_fresh_host_changes_nothing_on_disk(tmp_path, loop_ext4):
+    ext4 = loop_ext4(16)
+    staging = ext4.mount_point / "a" / "staging"
+    before = tree(ext4.mount_point)
+
+    run = run_role(tmp_path, staging, check=True, diff=True)
+
+    assert run.returncode == 0, run.describe()
+    assert run.recap["localhost"]["changed"] == 2  # it reports what a real run would do
+    assert tree(ext4.mount_point) == before
+    assert '-    "state": "absent"\n+    "state": "directory"' in run.stdout
+
+
+def test_diff_shows_mode_drift_and_the_run_repairs_it(tmp_path, loop_ext4):
+    ext4 = loop_ext4(16)
+    staging = ext4.mount_point / "staging"
+    assert run_role(tmp_path, staging).returncode == 0
+    staging.chmod(0o777)
+
+    checked = run_role(tmp_path, staging, check=True, diff=True)
+    assert staging.stat().st_mode & 0o777 == 0o777  # check mode left it alone
+    repaired = run_role(tmp_path, staging, diff=True)
+
+    for run in (checked, repaired):
+        assert run.recap["localhost"]["changed"] == 1, run.describe()
+        assert '-    "mode": "0777",\n+    "mode": "0750",' in run.stdout
+    assert owner_and_mode(staging) == (GLANCE_ID, GLANCE_ID, "0o750")
+
+
+def test_files_in_staging_survive_any_number_of_runs(tmp_path, loop_ext4):
+    ext4 = loop_ext4(16)
+    staging = ext4.mount_point / "staging"
+    staging.mkdir()
+    os.chown(staging, GLANCE_ID, GLANCE_ID)
+    image = staging / "1b4a4a3c-5f7e-4d07-9a6e-0c3f2c8d9e10"
+    image.write_bytes(os.urandom(MIB))
+    os.chown(image, GLANCE_ID, GLANCE_ID)
+    lock = staging / "running-task-1b4a4a3c-5f7e-4d07-9a6e-0c3f2c8d9e10"
+    lock.write_text("")
+    os.chown(lock, GLANCE_ID, GLANCE_ID)
+    contents = image.read_bytes()
+    before = tree(staging)
+
+    for _ in range(3):
+        run = run_role(tmp_path, staging)
+        assert run.returncode == 0, run.describe()
+
+    after = tree(staging)
+    assert after.pop(str(staging))[2] & 0o777 == 0o750  # the directory itself was brought to its mode...
+    before.pop(str(staging))
+    assert after == before  # ...and every entry in it is exactly as it was
+    assert image.read_bytes() == contents
+
+
+def test_refuses_to_reown_a_directory_holding_files_of_other_owners(tmp_path, loop_ext4):
+    ext4 = loop_ext4(16)
+    staging = ext4.mount_point / "data"
+    staging.mkdir()
+    (staging / "notes.txt").write_text("someone's data")
+    (staging / "report.pdf").write_text("more")
+
+    refused = run_role(tmp_path, staging)
+
+    assert refused.returncode == 2, refused.describe()
+    assert refused.failure_messages("localhost") == [
+        f"Refusing to re-own {staging} from 0:0 to {GLANCE_ID}:{GLANCE_ID}: it holds 2 entries of other owners "
+        "(notes.txt, report.pdf). Point glance_staging_store_uri at a directory of its own, or set "
+        "glance_staging_allow_reown: true"]
+    assert owner_and_mode(staging)[:2] == (0, 0)
+
+    allowed = run_role(tmp_path, staging, glance_staging_allow_reown=True)
+
+    assert allowed.returncode == 0, allowed.describe()
+    assert owner_and_mode(staging) == (GLANCE_ID, GLANCE_ID, "0o750")
+    assert (staging / "notes.txt").stat().st_uid == 0  # never recursive
+    assert (staging / "notes.txt").read_text() == "someone's data"
+
+
+def test_an_empty_mount_point_may_be_owned_despite_lost_and_found(tmp_path, loop_ext4):
+    ext4 = loop_ext4(16)
+
+    run = run_role(tmp_path, ext4.mount_point)
+
+    assert run.returncode == 0, run.describe()
+    assert owner_and_mode(ext4.mount_point) == (GLANCE_ID, GLANCE_ID, "0o750")
+
+
+@pytest.mark.parametrize("system_directory", ["/var/lib", "/etc"])
+def test_refuses_system_directories_even_through_a_symlink(tmp_path, mount_tmpfs, system_directory):
+    tmpfs = mount_tmpfs("8m")
+    link = tmpfs.mount_point / "staging"
+    link.symlink_to(system_directory)
+    before = os.stat(system_directory)
+
+    # check mode as a safety net: if the refusal ever broke, the test still could not chown a system directory
+    direct = run_role(tmp_path, Path(system_directory), check=True)
+    linked = run_role(tmp_path, link, check=True)
+
+    assert direct.failure_messages("localhost") == [
+        f"Refusing to manage {system_directory}: it is a system directory; give Glance staging a directory of its own"]
+    assert linked.failure_messages("localhost") == [
+        f"Refusing to manage {link} (which resolves to {system_directory}): it is a system directory; give Glance "
+        "staging a directory of its own"]
+    assert (os.stat(system_directory).st_uid, os.stat(system_directory).st_mode) == (before.st_uid, before.st_mode)
+
+
+def test_bad_values_fail_with_a_clear_message(tmp_path, mount_tmpfs):
+    tmpfs = mount_tmpfs("8m")
+    staging = tmpfs.mount_point / "staging"
+
+    bad_size = run_role(tmp_path, staging, glance_staging_max_image_size="lots")
+    bad_policy = run_role(tmp_path, staging, glance_staging_rotational_policy="maybe")
+    bad_uri = run_role(tmp_path, staging, glance_staging_store_uri="file://var/lib/glance/staging")
+
+    assert "max_image_size: 'lots' is not a size" in bad_size.failure_messages("localhost")[0]
+    assert "value of glance_staging_rotational_policy must be one of: warn, fail, ignore, got: maybe" in \
+        bad_policy.failure_messages("localhost")[0]
+    assert ("glance_staging_store_uri must be file:///absolute/path, got 'file://var/lib/glance/staging'"
+            in bad_uri.failure_messages("localhost")[0])
+    for run in (bad_size, bad_policy, bad_uri):
+        assert run.returncode == 2 and "Traceback" not in run.stdout + run.stderr, run.describe()
+    assert not staging.exists()
+
+
+def test_tags_select_single_checks(tmp_path, mount_tmpfs):
+    tmpfs = mount_tmpfs("8m")
+    staging = tmpfs.mount_point / "staging"
+
+    capacity_only = run_role(tmp_path, staging, tags="glance_staging_capacity", glance_staging_max_image_size="1G")
+    directory_only = run_role(tmp_path, staging, tags="glance_staging_directory", glance_staging_max_image_size="1G")
+
+    assert capacity_only.returncode == 2
+    assert capacity_only.failure_messages("localhost")[0].startswith("Not enough space")
+    assert directory_only.returncode == 0, directory_only.describe()
+    assert staging.is_dir()
+
+
+def test_one_ssh_host_passes_and_one_fails_in_the_same_run(tmp_path, ssh_hosts):
+    hosts = ssh_hosts({"api1": "64m", "api2": "8m"})
+    staging = hosts.staging_parent / "staging"
+
+    run = run_playbook(PLAYBOOK, hosts.inventory, tmp_path, extra_vars=staging_vars(staging,
+                       glance_staging_max_image_size="16M"))
+
+    assert run.returncode == 2, run.describe()
+    assert run.recap["api1"]["failed"] == 0 and run.recap["api1"]["changed"] == 1, run.describe()
+    assert run.recap["api2"]["failed"] == 1, run.describe()
+    assert run.failure_messages("api1") == []
+    assert run.failure_messages("api2") == [
+        f"Not enough space for Glance staging in {staging}: need 16.0 MiB (= 1 × 16.0 MiB), available 8.0 MiB on "
+        f"tmpfs (tmpfs) at {hosts.staging_parent}; in bytes: need {16 * MIB}, available {8 * MIB}"]
+    assert hosts.run_on("api1", f"stat -c %u:%g:%a {staging}").strip() == f"{GLANCE_ID}:{GLANCE_ID}:750"
+    assert hosts.run_on("api2", f"ls -A {hosts.staging_parent}").strip() == ""
+    assert not staging.exists()  # the real host has neither tmpfs

@@ -1,0 +1,120 @@
+"""Verdicts on the staging directory of one host, from what the role's probe module reported.
+
+Pure Python with no Ansible imports: the staging role calls these through its filter plugin and
+`verify` calls them directly, so both judge a host the same way. Each check returns a Verdict:
+"ok", "warn" (report and carry on) or "fail" (stop before touching the host).
+
+`probe` is the probe module's result (see roles/glance_import_staging/library/glance_staging_probe.py).
+"""
+from __future__ import annotations
+
+import posixpath
+from dataclasses import asdict, dataclass
+from typing import Any, Mapping
+from urllib.parse import urlsplit
+
+from .capacity import StagingRequirement, capacity_message
+from .rules.staging_system_directory import SYSTEM_DIRECTORIES
+
+OK, WARN, FAIL = "ok", "warn", "fail"
+ROTATIONAL_POLICIES = ("warn", "fail", "ignore")
+# Filesystems every glance-api host can mount at once (network or shared-disk cluster filesystems).
+NETWORK_FILESYSTEMS = frozenset({
+    "nfs", "nfs4", "cephfs", "ceph", "fuse.ceph-fuse", "glusterfs", "fuse.glusterfs", "cifs", "smb3",
+    "lustre", "gpfs", "ocfs2", "gfs2",
+})
+MEMORY_FILESYSTEMS = frozenset({"tmpfs", "ramfs"})
+
+Probe = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str  # ok, warn or fail
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def staging_path_from_uri(uri: str) -> str:
+    """The directory of a file:///absolute/path URI; anything else is a ValueError."""
+    parts = urlsplit(str(uri))
+    if parts.scheme != "file" or parts.netloc or not parts.path.startswith("/") or parts.query or parts.fragment:
+        raise ValueError(f"glance_staging_store_uri must be file:///absolute/path, got {uri!r}")
+    if ".." in parts.path.split("/"):
+        raise ValueError(f"glance_staging_store_uri must not contain '..', got {uri!r}")
+    return posixpath.normpath("/" + parts.path.lstrip("/"))  # normpath keeps a leading "//" (POSIX allows it)
+
+
+def capacity_verdict(requirement: StagingRequirement, probe: Probe) -> Verdict:
+    available = probe["available_bytes"]
+    detail = capacity_message(requirement, available, probe["source"], probe["fstype"], probe["mount_point"])
+    if available >= requirement.required_bytes:
+        return Verdict(OK, f"Enough space for Glance staging in {probe['staging_path']}: {detail}")
+    return Verdict(FAIL, f"Not enough space for Glance staging in {probe['staging_path']}: {detail}")
+
+
+def rotational_verdict(policy: str, probe: Probe) -> Verdict:
+    if policy not in ROTATIONAL_POLICIES:
+        raise ValueError(f"glance_staging_rotational_policy must be one of {', '.join(ROTATIONAL_POLICIES)}, "
+                         f"got {policy!r}")
+    path, reason = probe["staging_path"], probe["rotational_reason"]
+    if policy == "ignore":
+        return Verdict(OK, f"Not checked whether {path} is on a rotational device (policy ignore)")
+    if probe["rotational"] is None:
+        return Verdict(OK, f"Cannot tell whether {path} is on a rotational device: {reason}")
+    if not probe["rotational"]:
+        return Verdict(OK, f"{path} is on a non-rotational device ({reason})")
+    found = f"Glance staging {path} is on a rotational device ({reason})"
+    if policy == "fail":
+        return Verdict(FAIL, f"{found} and glance_staging_rotational_policy is fail: move staging to an SSD, "
+                             "or set the policy to warn")
+    return Verdict(WARN, f"{found}: imports will be slow. Virtio disks report themselves as rotational; if this "
+                         "one is SSD-backed, set glance_staging_rotational_policy: ignore")
+
+
+def filesystem_verdict(shared: bool, probe: Probe) -> Verdict:
+    path, fstype = probe["staging_path"], probe["fstype"]
+    where = f"{fstype} ({probe['source']} at {probe['mount_point']})"
+    if shared and fstype not in NETWORK_FILESYSTEMS:
+        return Verdict(FAIL, f"glance_staging_shared is true, but {path} is on {where}, which other glance-api "
+                             f"hosts cannot see; mount a network filesystem "
+                             f"({', '.join(sorted(NETWORK_FILESYSTEMS))}) there")
+    if fstype in MEMORY_FILESYSTEMS:
+        return Verdict(WARN, f"Glance staging {path} is on {where}: it takes RAM, and images being imported "
+                             "are lost on reboot")
+    if fstype in NETWORK_FILESYSTEMS:
+        return Verdict(OK, f"Glance staging {path} is on the network filesystem {where}")
+    return Verdict(OK, f"Glance staging {path} is on the local filesystem {where}")
+
+
+def directory_verdict(probe: Probe, allow_reown: bool) -> Verdict:
+    """Whether the role may create or re-own the staging directory at all."""
+    path = probe["staging_path"]
+    for candidate in dict.fromkeys((path, probe["resolved_path"])):
+        if candidate in SYSTEM_DIRECTORIES:
+            shown = path if candidate == path else f"{path} (which resolves to {candidate})"
+            return Verdict(FAIL, f"Refusing to manage {shown}: it is a system directory; give Glance staging "
+                                 "a directory of its own")
+    if probe["exists"] and not probe["is_directory"]:
+        return Verdict(FAIL, f"{path} exists and is not a directory; it was left untouched")
+    directory = probe.get("directory")
+    if not directory:
+        return Verdict(OK, f"{path} will be created")
+    current = (directory["uid"], directory["gid"])
+    wanted = (probe["owner_uid"], probe["group_gid"])
+    if current == wanted or directory["foreign_entry_count"] == 0:
+        return Verdict(OK, f"{path} exists and may be owned by {wanted[0]}:{wanted[1]}")
+    if allow_reown:
+        return Verdict(WARN, f"Re-owning {path} from {current[0]}:{current[1]} to {wanted[0]}:{wanted[1]} although "
+                             f"it holds {directory['foreign_entry_count']} entries of other owners "
+                             "(glance_staging_allow_reown is true)")
+    shown = ", ".join(directory["foreign_entries"])
+    more = directory["foreign_entry_count"] - len(directory["foreign_entries"])
+    if more:
+        shown += f" and {more} more"
+    return Verdict(FAIL, f"Refusing to re-own {path} from {current[0]}:{current[1]} to {wanted[0]}:{wanted[1]}: "
+                         f"it holds {directory['foreign_entry_count']} entries of other owners ({shown}). "
+                         "Point glance_staging_store_uri at a directory of its own, or set "
+                         "glance_staging_allow_reown: true")
