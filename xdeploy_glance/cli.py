@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import sys
 
 from . import __version__
@@ -36,12 +37,18 @@ class UsageError(Exception):
     """Bad arguments or input that cannot be read: exit code 2."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The CLI's parser. With `only`, just that command's module is imported and the others are
+    offered by name: one command's start-up never pays for another command's imports."""
     parser = argparse.ArgumentParser(prog="xdeploy-glance", description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
+        if only is not None and name != only:
+            if importlib.util.find_spec(f"{__package__}.commands.{name}") is not None:
+                subparsers.add_parser(name)
+            continue
         try:
             module = importlib.import_module(f".commands.{name}", __package__)
         except ModuleNotFoundError as exc:
@@ -56,7 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    named = next((word for word in argv if not word.startswith("-")), None)
+    parser = build_parser(only=named if named in COMMANDS else None)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

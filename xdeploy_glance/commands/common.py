@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from ..cli import UsageError
@@ -44,6 +43,8 @@ def write_output(text: str, output: str | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
+    import tempfile  # here, not at the top: it pulls in shutil, bz2 and lzma, and stdout needs none
+
     target = Path(output)
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
