@@ -12,7 +12,8 @@ Stable API (fixture, registered in tests/conftest.py):
         and an explicit ansible_python_interpreter; `host_vars` adds variables per host.
 
 Needs root, sshd, ssh and unshare, and skips the test otherwise. Teardown stops every process
-left in each namespace, which also drops its tmpfs.
+left in each namespace, which also drops its tmpfs. Outside pytest, `ssh_host_starter(workdir)`
+is the same as a context manager, and `unavailable_reason()` says why it cannot run here.
 """
 from __future__ import annotations
 
@@ -24,9 +25,10 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Iterator, Mapping
 
 import pytest
 
@@ -127,24 +129,35 @@ def _stop_namespace(process: subprocess.Popen, namespace: str | None) -> None:
                 pass
 
 
-def _skip_unless_possible() -> None:
+def unavailable_reason() -> str | None:
+    """Why SSH hosts cannot start here, or None when they can."""
     if os.geteuid() != 0:
-        pytest.skip("needs root for mount namespaces and sshd (CI runs as root)")
+        return "needs root for mount namespaces and sshd (CI runs as root)"
     missing = [tool for tool in REQUIRED_TOOLS if shutil.which(tool) is None]
     if missing or not os.path.exists(SSHD):
-        pytest.skip(f"missing {', '.join(missing) or SSHD} (scripts/test.sh installs openssh-server)")
+        return f"missing {', '.join(missing) or SSHD} (scripts/test.sh installs openssh-server)"
+    return None
 
 
 @pytest.fixture
 def ssh_hosts(tmp_path):
-    _skip_unless_possible()
+    reason = unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    with ssh_host_starter(tmp_path) as start:
+        yield start
+
+
+@contextmanager
+def ssh_host_starter(workdir: Path) -> Iterator[Callable[..., SshHosts]]:
+    """The fixture's `start`, usable outside pytest too (bench/run.py): every sshd stops on exit."""
     started: list[tuple[subprocess.Popen, str | None]] = []
 
     def start(tmpfs_sizes: Mapping[str, str], staging_parent: Path | None = None,
               host_vars: Mapping[str, Mapping] | None = None) -> SshHosts:
-        base = tmp_path / "ssh-hosts"
+        base = workdir / "ssh-hosts"
         base.mkdir()
-        staging_parent = Path(staging_parent or tmp_path / "glance")
+        staging_parent = Path(staging_parent or workdir / "glance")
         staging_parent.mkdir(parents=True, exist_ok=True)
         private_key = base / "id_ed25519"
         subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(private_key)], check=True)
@@ -190,6 +203,8 @@ def ssh_hosts(tmp_path):
             } for host in hosts}}}, indent=2))
         return SshHosts(tuple(hosts), inventory, staging_parent, private_key, known_hosts)
 
-    yield start
-    for process, namespace in reversed(started):
-        _stop_namespace(process, namespace)
+    try:
+        yield start
+    finally:
+        for process, namespace in reversed(started):
+            _stop_namespace(process, namespace)

@@ -1,0 +1,64 @@
+"""bench/run.py runs and prints a well-formed table. Its timings are never asserted (issue 7)."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent.parent / "bench" / "run.py"
+HEADER = ("what", "wall", "peak RSS", "baseline", "baseline wall", "baseline RSS", "wall ×", "RSS ×", "target",
+          "notes")
+DURATION = re.compile(r"^(\d+ ms|\d+\.\d\d s)$")
+SIZE = re.compile(r"^(\d+\.\d MiB|n/a)$")
+RATIO = re.compile(r"^(\d+\.\d\d×|n/a)$")
+
+
+def cells(line: str) -> list[str]:
+    assert line.startswith("| ") and line.endswith(" |"), line
+    return [cell.strip() for cell in re.split(r"(?<!\\)\|", line)[1:-1]]
+
+
+def test_a_tiny_run_prints_and_writes_one_row_per_comparison(tmp_path):
+    output = tmp_path / "benchmarks.md"
+    completed = subprocess.run(
+        [sys.executable, str(BENCH), "--sections", "validate,files,inventory,render", "--runs", "1",
+         "--files", "1,2", "--hosts", "1,2", "--yamllint-max-files", "1", "--output", str(output)],
+        capture_output=True, text=True, timeout=600)
+    assert completed.returncode == 0, completed.stderr
+    header, separator, *body = completed.stdout.splitlines()
+    assert tuple(cells(header)) == HEADER
+    assert separator == "|" + "---|" * len(HEADER)
+    rows = [cells(line) for line in body]
+    assert [len(row) for row in rows] == [len(HEADER)] * len(rows)
+    assert [(row[0], row[3]) for row in rows] == [
+        ("`validate` cold, kolla globals.yml + import globals", "python -c 'import yaml'"),
+        ("`validate` cold, kolla globals.yml + import globals", "yamllint"),
+        ("`validate` cold, kolla globals.yml + import globals", "check-jsonschema"),
+        ("`validate`, 1 globals file in one call", "python + PyYAML loading the same files"),
+        ("`validate`, 1 globals file in one call", "yamllint"),
+        ("`validate`, 2 globals files in one call", "python + PyYAML loading the same files"),
+        ("`validate -i`, 1 host in glance-api", "ansible-inventory --list"),
+        ("`validate -i`, 2 hosts in glance-api", "ansible-inventory --list"),
+        ("`render`, 1 host", "ansible-inventory --list" if rows[8][1] != "not available yet" else ""),
+        ("`render`, 2 hosts", "ansible-inventory --list" if rows[9][1] != "not available yet" else ""),
+        ("`validate -i` + `render`, 2 hosts", ""),
+    ]
+    for row in rows[:8]:
+        assert DURATION.match(row[1]) and DURATION.match(row[4]), row
+        assert SIZE.match(row[2]) and SIZE.match(row[5]), row
+        assert RATIO.match(row[6]) and RATIO.match(row[7]), row
+    assert re.fullmatch(r"wall ≤ 1\.0×: (met|missed); RSS ≤ 1\.5×: (met|missed|n/a)", rows[1][8])
+    assert re.fullmatch(r"-?\d+\.\d\d ms per extra file \(target ≤ 2 ms: (met|missed)\)", rows[5][9])
+    document = output.read_text(encoding="utf-8")
+    assert document.startswith("# Benchmarks\n")
+    assert completed.stdout in document
+    assert "- validate: `" in document  # the exact commands, for anyone reproducing a row
+
+
+def test_an_unknown_section_is_a_usage_error(tmp_path):
+    completed = subprocess.run([sys.executable, str(BENCH), "--sections", "validate,speed", "--output",
+                                str(tmp_path / "b.md")], capture_output=True, text=True, timeout=60)
+    assert completed.returncode == 2
+    assert "unknown section speed; choose from validate, files, inventory, render, reconfigure" in completed.stderr
+    assert not (tmp_path / "b.md").exists()
