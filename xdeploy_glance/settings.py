@@ -133,8 +133,43 @@ class Settings(Mapping[str, Variable]):
         return None
 
     @property
+    def stores(self) -> tuple["Store", ...]:
+        """Every enabled store, in the order kolla-ansible writes enabled_backends (extra file stores after file)."""
+        stores = []
+        if self.value("glance_backend_s3"):
+            stores.append(Store("s3", "s3"))
+        if self.value("glance_backend_file"):
+            stores.append(Store("file", "file", self.value("glance_file_datadir")))
+        for store_id, datadir in (self.value("glance_extra_file_stores") or {}).items():
+            stores.append(Store(store_id, "file", datadir))
+        for variable, store_id in (("glance_backend_http", "http"), ("glance_backend_vmware", "vmware"),
+                                   ("glance_backend_swift", "swift"), ("glance_backend_ceph", "rbd")):
+            if self.value(variable):
+                stores.append(Store(store_id, store_id))
+        return tuple(stores)
+
+    @property
     def writable_stores(self) -> tuple[str, ...]:
-        """Stores images can be written to (kolla's names); the http store is read-only and not listed."""
-        order = (("glance_backend_file", "file"), ("glance_backend_ceph", "rbd"), ("glance_backend_s3", "s3"),
-                 ("glance_backend_swift", "swift"), ("glance_backend_vmware", "vmware"))
-        return tuple(store for name, store in order if self.value(name))
+        """Ids of the stores images can be written to; the http store is read-only and not listed."""
+        return tuple(store.id for store in self.stores if store.type != "http")
+
+    @property
+    def default_backend(self) -> str | None:
+        """glance_default_backend, else kolla-ansible's choice among the enabled writable stores."""
+        chosen = self.value("glance_default_backend")
+        if chosen:
+            return chosen
+        writable = self.writable_stores
+        for store_id in ("vmware", "rbd", "swift", "s3", "file"):
+            if store_id in writable:
+                return store_id
+        return writable[0] if writable else None
+
+
+@dataclass(frozen=True)
+class Store:
+    """One entry of enabled_backends: its id (also its section name), its driver, and a file store's directory."""
+
+    id: str
+    type: str
+    datadir: str | None = None

@@ -9,6 +9,8 @@ from ..findings import Severity
 from . import (
     conversion_format_ceph,
     copy_image_stores,
+    default_backend_unknown,
+    file_store_invalid,
     filter_allow_and_deny,
     glance_download_ports,
     import_method_unknown,
@@ -43,6 +45,8 @@ RULES: tuple[ModuleType, ...] = (
     staging_overlap,
     staging_size_over_cap,
     copy_image_stores,
+    file_store_invalid,
+    default_backend_unknown,
     inject_metadata_noop,
     inject_metadata_key,
     inject_metadata_admin_role,

@@ -1,6 +1,6 @@
 """The staging directory must not equal, contain or lie inside another Glance data directory.
 
-Staging files are named after image ids, like the files of the file store, the tasks store and
+Staging files are named after image ids, like the files of the file stores, the tasks store and
 the image cache. Glance's documentation warns that sharing a directory "may lead to data loss":
 the staging cleaner and the stores delete each other's files.
 """
@@ -9,7 +9,7 @@ from .base import Problem, RuleContext, Severity, is_within
 ID = "staging-overlap"
 SEVERITY = Severity.ERROR
 VARIABLES = ("glance_staging_store_uri", "glance_file_datadir", "glance_tasks_store_dir",
-             "glance_image_cache_dir", "glance_backend_file")
+             "glance_image_cache_dir", "glance_backend_file", "glance_extra_file_stores")
 
 _OTHERS = (("glance_file_datadir", "the file store"), ("glance_tasks_store_dir", "the tasks store"),
            ("glance_image_cache_dir", "the image cache"))
@@ -31,3 +31,8 @@ def check(context: RuleContext):
             yield Problem("glance_staging_store_uri",
                           f"staging directory {staging} {relation} the directory of {what} ({name}={other})",
                           "give staging a directory of its own, beside the others, e.g. /var/lib/glance/staging")
+    for store_id, other in (context.settings.value("glance_extra_file_stores") or {}).items():
+        if other.startswith("/") and (is_within(staging, other) or is_within(other, staging)):
+            yield Problem("glance_staging_store_uri",
+                          f"staging directory {staging} overlaps the directory of file store {store_id!r} ({other})",
+                          "give staging a directory of its own, beside the stores' directories")

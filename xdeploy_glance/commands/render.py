@@ -1,0 +1,212 @@
+"""`xdeploy-glance render`: validate, then write glance-api.conf and glance-image-import.conf."""
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from .common import add_globals_arguments, load_hosts
+
+HELP = "render glance-api.conf and glance-image-import.conf from the globals"
+DESCRIPTION = """\
+Validate the globals (as `validate` does; errors stop here, exit 1), then render
+glance-api.conf and glance-image-import.conf the way Glance 33 reads them, merge the operator's
+override files over them kolla-style, and write them atomically (mode 0640).
+
+Without -i the two files go to DIR/; with an inventory, one pair per host of its glance-api
+group goes to DIR/<host>/ (--host picks one). Host variables apply where the globals do not set
+the variable (Ansible's precedence: globals are extra vars).
+
+--overrides DIR is kolla's node_custom_config; later files win per key:
+  glance-api.conf:           global.conf, glance.conf, glance/glance-api.conf,
+                             glance/<host>/glance-api.conf
+  glance-image-import.conf:  glance/glance-image-import.conf,
+                             glance/<host>/glance-image-import.conf
+A missing override file is fine; one that cannot be read is an error (exit 2).
+
+Secrets (glance_database_password, glance_keystone_password, memcache_secret_key, ...) come from
+a kolla passwords.yml (-p). A missing secret is a warning and its option is left out; secrets are
+masked in every diff and message.
+
+Exit status: 0 written (warnings allowed), 1 findings with errors (nothing written), 2 usage
+error, unreadable input, or --check-glance without Glance installed.
+
+Examples:
+  xdeploy-glance render -c /etc/kolla/globals.yml -p /etc/kolla/passwords.yml \\
+      --overrides /etc/kolla/config -o /tmp/glance-config
+  xdeploy-glance render -c globals.yml -i multinode --host api1 -o out --diff
+"""
+
+TEMPLATED = "render-templated-value"
+DEEP_CHECK = "glance-deep-check"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    add_globals_arguments(parser, inventory_help="Ansible inventory: render one pair of files per host of its "
+                                                 "glance-api group, into DIR/<host>/")
+    parser.add_argument("-p", "--passwords", metavar="PATH", help="kolla-ansible passwords.yml with the secrets")
+    parser.add_argument("--host", metavar="NAME", help="render only this host (with -i: a host of the glance-api "
+                                                       "group; without: the name its override files use)")
+    parser.add_argument("--overrides", metavar="DIR", help="custom-config root with the override files "
+                                                           "(kolla's node_custom_config, e.g. /etc/kolla/config)")
+    parser.add_argument("-o", "--output-dir", dest="output_dir", metavar="DIR", required=True,
+                        help="directory to write the files to (created if missing)")
+    parser.add_argument("--diff", action="store_true",
+                        help="show a unified diff against the files in DIR and change nothing")
+    parser.add_argument("--check-glance", action="store_true",
+                        help="also load the files with Glance's own option definitions and convert every value "
+                             "(needs `pip install 'xdeploy-glance[glance]'`; exit 2 without it)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from .. import __version__, checker, deep_check
+    from ..cli import UsageError
+    from ..findings import Finding, has_errors
+    from ..loading import InputError, expand_sources
+    from ..render import api, output, overrides, passwords
+    from ..reporters import REPORTERS, Report
+
+    if args.check_glance and not deep_check.available():
+        raise UsageError("--check-glance needs Glance's option definitions, but the glance package is not "
+                         "importable here: pip install 'xdeploy-glance[glance]'")
+    if not args.globals_paths:
+        raise UsageError("no globals given: use -c PATH")
+    overrides_dir = Path(args.overrides) if args.overrides else None
+    if overrides_dir is not None and not overrides_dir.is_dir():
+        raise UsageError(f"{overrides_dir}: the overrides directory does not exist")
+    hosts = load_hosts(args.inventory)
+    targets = _targets(hosts, args.host)
+    try:
+        files = tuple(str(p) for p in expand_sources(args.globals_paths))
+        result = checker.run(files, hosts, args.inventory)
+        secrets, secret_findings = passwords.load(args.passwords, result.merged.values if result.merged else {})
+    except InputError as exc:
+        raise UsageError(str(exc)) from exc
+    if not files:
+        raise UsageError(f"no globals files found in {', '.join(args.globals_paths)}")
+    findings = [_refuse_templated(f) for f in result.findings] + secret_findings
+
+    rendered: list[output.RenderedFile] = []
+    secret_values: set[str] = set()
+    if not has_errors(findings):
+        for host in targets:
+            settings, host_findings = _host_settings(result, host, findings)
+            findings.extend(host_findings)
+            if settings is None:
+                continue
+            name = host.name if host is not None else args.host
+            try:
+                outcome = api.render_host(settings, name, secrets, overrides_dir)
+            except overrides.OverrideError as exc:
+                raise UsageError(str(exc)) from exc
+            findings.extend(outcome.findings)
+            secret_values.update(outcome.secrets)
+            prefix = f"{host.name}/" if host is not None else ""
+            rendered.extend(output.RenderedFile(prefix + f.path, f.text) for f in outcome.files)
+    if args.check_glance and not has_errors(findings):
+        findings.extend(_deep_check(rendered))
+
+    findings = _collapse_hosts(findings, [host.name for host in targets if host is not None])
+    report = REPORTERS["text"](Report(findings=tuple(sorted(findings, key=Finding.sort_key)), files=files,
+                                      tool_version=__version__))
+    sys.stderr.write(report)
+    if has_errors(findings):
+        sys.stderr.write("nothing was written\n")
+        return 1
+    out = Path(args.output_dir)
+    try:
+        if args.diff:
+            sys.stdout.write(output.diff(out, rendered, secret_values))
+            return 0
+        for path in output.write_files(out, rendered):
+            sys.stdout.write(f"wrote {path}\n")
+    except output.WriteError as exc:
+        raise UsageError(str(exc)) from exc
+    return 0
+
+
+def _targets(hosts, only: str | None) -> list:
+    """The hosts to render: each inventory host (or the one --host names), or [None] without inventory."""
+    from ..cli import UsageError
+
+    if hosts is None:
+        return [None]
+    if only is None:
+        if not hosts:
+            raise UsageError("the inventory's glance-api group has no hosts")
+        return list(hosts)
+    chosen = [host for host in hosts if host.name == only]
+    if not chosen:
+        raise UsageError(f"--host {only}: not a host of the inventory's glance-api group "
+                         f"({', '.join(h.name for h in hosts) or 'empty'})")
+    return chosen
+
+
+def _refuse_templated(finding):
+    """A Jinja value can be checked at deploy time, but never rendered here: that needs Ansible."""
+    from ..findings import Severity
+
+    if finding.rule != "templated-value":
+        return finding
+    return replace(finding, rule=TEMPLATED, severity=Severity.ERROR,
+                   message="the value is a Jinja expression, which only Ansible can resolve: "
+                           "xdeploy-glance render needs literal values",
+                   hint="render through the Ansible role, or write the literal value")
+
+
+def _host_settings(result, host, global_findings):
+    """(Settings, findings) for one host: its variables apply where the globals do not set them.
+
+    Settings is None when the host's own values have errors.
+    """
+    from ..checker import MergedGlobals, check_globals
+    from ..findings import has_errors
+
+    merged = result.merged
+    own = {name: value for name, value in (host.variables.items() if host is not None else ())
+           if name in result.settings and name not in merged.values}
+    if not own:
+        return result.settings, []
+    checked = check_globals(MergedGlobals({**merged.values, **own}, merged.key_locations, merged.documents))
+    seen = {(f.rule, f.variable, f.message) for f in global_findings}
+    new = [replace(f, host=host.name) for f in checked.findings
+           if (f.rule, f.variable, f.message) not in seen and f.variable in own]
+    return (None if has_errors(new) else checked.settings), new
+
+
+def _collapse_hosts(findings: list, hosts: list[str]) -> list:
+    """A finding every host has in the same words is reported once, without a host."""
+    if len(hosts) < 2:
+        return findings
+    by_host: dict = {}
+    for finding in findings:
+        by_host.setdefault(replace(finding, host=None), set()).add(finding.host)
+    collapsed = []
+    for finding in findings:
+        shared = replace(finding, host=None)
+        if by_host.get(shared) == set(hosts):
+            collapsed.append(shared)
+            by_host.pop(shared)
+        elif shared in by_host:
+            collapsed.append(finding)
+    return collapsed
+
+
+def _deep_check(rendered) -> list:
+    """Glance's own option types over every rendered pair, as glance-api would read them."""
+    from .. import deep_check
+    from ..findings import Finding, Severity
+
+    pairs: dict[str, dict[str, str]] = {}
+    for rendered_file in rendered:
+        directory, _, name = rendered_file.path.rpartition("/")
+        pairs.setdefault(directory, {})[name] = rendered_file.text
+    findings = []
+    for directory, texts in sorted(pairs.items()):
+        for problem in deep_check.check_texts(texts["glance-api.conf"], texts["glance-image-import.conf"]):
+            findings.append(Finding(DEEP_CHECK, Severity.ERROR,
+                                    f"{problem.file} [{problem.section}] {problem.option}: {problem.message}",
+                                    "Glance 33 would refuse this; fix the global or the override that sets it",
+                                    host=directory or None))
+    return findings

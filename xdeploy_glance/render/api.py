@@ -1,0 +1,99 @@
+"""render_host: the one code path from Settings to the two config files of one host."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+from .. import ini, resources
+from ..checker import CheckResult, MergedGlobals, check_globals
+from ..findings import Finding, Severity
+from ..settings import Settings
+from . import checks, overrides, values
+from .encoding import Encoded
+from .output import RenderedFile
+
+TEMPLATES = {overrides.API_CONF: "glance-api.conf.j2", overrides.IMPORT_CONF: "glance-image-import.conf.j2"}
+HOST_NAME = "render-host-name"
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """The files of one host (none when a finding is an error) and every finding about them."""
+
+    files: tuple[RenderedFile, ...]
+    findings: tuple[Finding, ...]
+    secrets: tuple[str, ...]  # the secret values the files may contain, for masking
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity is Severity.ERROR for f in self.findings)
+
+
+def check_values(values: Mapping[str, Any]) -> CheckResult:
+    """Validate already-resolved variables (what an Ansible action plugin has in task_vars)."""
+    return check_globals(MergedGlobals(dict(values), {}, ()))
+
+
+def render_host(settings: Settings, host: str | None = None, secrets: Mapping[str, Any] | None = None,
+                overrides_dir: Path | None = None, template: overrides.Template | None = None) -> RenderResult:
+    """Render glance-api.conf and glance-image-import.conf for `host` (None: no host-specific overrides).
+
+    Raises overrides.OverrideError when an override file exists but cannot be read.
+    """
+    secrets = secrets or {}
+    secret_values = tuple(str(v) for name, v in secrets.items() if name in values.SECRET_NAMES and v not in (None, ""))
+    findings: list[Finding] = []
+    if host is not None and not _safe_host_name(host):
+        findings.append(Finding(HOST_NAME, Severity.ERROR, f"host name {host!r} cannot be a directory name",
+                                "rename the host in the inventory", host=host))
+        return RenderResult((), tuple(findings), secret_values)
+    api_context, import_context, value_findings = values.build(settings, secrets, host)
+    findings.extend(value_findings)
+    if any(f.severity is Severity.ERROR for f in findings):
+        return RenderResult((), _sorted(findings), secret_values)
+    contexts = {overrides.API_CONF: api_context, overrides.IMPORT_CONF: import_context}
+    documents: dict[str, ini.Document] = {}
+    for name, template_name in TEMPLATES.items():
+        document = ini.parse(_environment().get_template(template_name).render(contexts[name]), f"{name} (rendered)")
+        for path in overrides.chain(overrides_dir, name, host) if overrides_dir else ():
+            override, override_findings = overrides.read(path, template, host)
+            findings.extend(override_findings)
+            if override is not None:
+                document.merge(override)
+        documents[name] = document
+    stores = checks.backends(documents[overrides.API_CONF])
+    for name, document in documents.items():
+        findings.extend(checks.wrong_sections(document, name, stores, host))
+    findings.extend(checks.both_files(documents[overrides.API_CONF], documents[overrides.IMPORT_CONF], host))
+    if any(f.severity is Severity.ERROR for f in findings):
+        return RenderResult((), _sorted(findings), secret_values)
+    files = tuple(RenderedFile(name, ini.write(documents[name])) for name in TEMPLATES)
+    return RenderResult(files, _sorted(findings), secret_values)
+
+
+def _sorted(findings: list[Finding]) -> tuple[Finding, ...]:
+    return tuple(sorted(findings, key=Finding.sort_key))
+
+
+def _safe_host_name(host: str) -> bool:
+    return bool(host) and host not in (".", "..") and "/" not in host and "\0" not in host
+
+
+def _only_encoded(value: object) -> object:
+    """Jinja finalize hook: a template may print encoded values and nothing else."""
+    if isinstance(value, Encoded):
+        return value
+    from jinja2 import TemplateRuntimeError
+
+    raise TemplateRuntimeError(f"template printed a value that was not encoded for oslo.config: {value!r}")
+
+
+@lru_cache(maxsize=1)
+def _environment():
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    return Environment(loader=FileSystemLoader(str(resources.data_dir("templates"))), undefined=StrictUndefined,
+                       finalize=_only_encoded, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                       autoescape=False)

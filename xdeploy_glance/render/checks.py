@@ -1,0 +1,69 @@
+"""Mistakes in the merged files that every deployer lets through, reported as warnings.
+
+- override-wrong-section: a known Glance option in a section where Glance never reads it, such
+  as `allowed_ports` under [DEFAULT] (it belongs in [import_filtering_opts]), or a misspelled
+  section name. Glance ignores it without a word.
+- override-both-files: an option set in both glance-image-import.conf and glance-api.conf.
+  Glance reads glance-api.conf last, so the value in glance-image-import.conf never applies.
+"""
+from __future__ import annotations
+
+import difflib
+from typing import Iterator, Mapping
+
+from .. import glance_options, ini
+from ..findings import Finding, Location, Severity
+from .overrides import API_CONF, IMPORT_CONF
+
+WRONG_SECTION = "override-wrong-section"
+BOTH_FILES = "override-both-files"
+# Options of keystone_authtoken depend on the auth plugin chosen in it, so no catalogue lists them all.
+_DYNAMIC_GROUPS = ("keystone_authtoken",)
+
+
+def backends(api: ini.Document) -> dict[str, str]:
+    """enabled_backends of a glance-api.conf as oslo.config's DictOpt reads it: id -> driver type."""
+    setting = api.get(ini.DEFAULT, "enabled_backends")
+    result = {}
+    for pair in (setting.value.split(",") if setting else ()):
+        store_id, _, kind = pair.partition(":")
+        if store_id.strip():
+            result[store_id.strip()] = kind.strip()
+    return result
+
+
+def wrong_sections(document: ini.Document, file_name: str, stores: Mapping[str, str],
+                   host: str | None) -> Iterator[Finding]:
+    catalogue = glance_options.load()
+    for section, key, setting in document.items():
+        if glance_options.normalize_group(section) in _DYNAMIC_GROUPS:
+            continue
+        valid_here = catalogue.options_of(section, stores)
+        if valid_here is not None and key in valid_here:
+            continue
+        elsewhere = catalogue.groups_with(key, stores)
+        if not elsewhere:
+            continue  # not an option Glance knows anywhere: oslo-config-validator's business, not ours
+        where = ", ".join(f"[{group}]" for group in elsewhere)
+        if valid_here is not None:
+            message = f"{key} is not read in [{section}] of {file_name}: it is an option of {where}"
+        else:
+            close = difflib.get_close_matches(section, list(catalogue.groups) + list(stores), n=1, cutoff=0.75)
+            if not close or close[0] not in elsewhere:
+                continue  # a section of some other library: not ours to judge
+            message = f"[{section}] is not a section Glance reads; {key} is an option of {where}"
+        yield Finding(WRONG_SECTION, Severity.WARNING, f"{message}, so Glance ignores it here",
+                      f"move {key} to {where}", location=Location(setting.source, setting.line), host=host)
+
+
+def both_files(api: ini.Document, image_import: ini.Document, host: str | None) -> Iterator[Finding]:
+    in_api = {(glance_options.normalize_group(section), key): setting for section, key, setting in api.items()}
+    for section, key, setting in image_import.items():
+        winner = in_api.get((glance_options.normalize_group(section), key))
+        if winner is None:
+            continue
+        yield Finding(BOTH_FILES, Severity.WARNING,
+                      f"[{section}] {key} is set in {IMPORT_CONF} and in {API_CONF} ({winner.source}:{winner.line}); "
+                      f"Glance reads {API_CONF} last, so the value here never applies",
+                      f"set it in one file only: {IMPORT_CONF} for import options",
+                      location=Location(setting.source, setting.line), host=host)
