@@ -29,8 +29,8 @@ Secrets (glance_database_password, glance_keystone_password, memcache_secret_key
 a kolla passwords.yml (-p). A missing secret is a warning and its option is left out; secrets are
 masked in every diff and message.
 
-Exit status: 0 written (warnings allowed), 1 findings with errors (nothing written), 2 usage
-error, unreadable input, or --check-glance without Glance installed.
+Exit status: 0 written (warnings allowed), 1 findings with errors or a failed write (nothing
+changed), 2 usage error, unreadable input, or --check-glance without Glance installed.
 
 Examples:
   xdeploy-glance render -c /etc/kolla/globals.yml -p /etc/kolla/passwords.yml \\
@@ -122,7 +122,8 @@ def run(args: argparse.Namespace) -> int:
         for path in output.write_files(out, rendered):
             sys.stdout.write(f"wrote {path}\n")
     except output.WriteError as exc:
-        raise UsageError(str(exc)) from exc
+        sys.stderr.write(f"xdeploy-glance render: error: {exc}\n")
+        return 1
     return 0
 
 

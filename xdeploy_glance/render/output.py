@@ -35,6 +35,7 @@ class WriteError(Exception):
 def write_files(directory: Path, files: Sequence[RenderedFile]) -> list[Path]:
     """Write all files under `directory`, atomically each; returns the paths written."""
     staged: list[tuple[str, Path]] = []
+    target = directory
     try:
         for rendered in files:
             target = directory / rendered.path
@@ -47,8 +48,7 @@ def write_files(directory: Path, files: Sequence[RenderedFile]) -> list[Path]:
     except OSError as exc:
         for temporary, _ in staged:
             _remove(temporary)
-        where = f" {exc.filename}" if exc.filename else ""
-        raise WriteError(f"cannot write{where}: {exc.strerror or exc}; the previous files are unchanged") from exc
+        raise WriteError(f"cannot write {target}: {exc.strerror or exc}; the previous files are unchanged") from exc
     return [target for _, target in staged]
 
 
