@@ -1,0 +1,241 @@
+"""verify's building blocks (expectations, leftovers, config overrides) and its usage errors; no hosts needed."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from xdeploy_glance.cli import main
+from xdeploy_glance.verify.configfiles import (OverrideListing, directories_glance_reads, mask_secrets,
+                                               masked_diff, override_candidates, stray_override_files)
+from xdeploy_glance.verify.expected import ExpectationError, expectations_for, load_globals
+from xdeploy_glance.verify.leftovers import image_id_of, parse_age, parse_find_output
+
+REPO = Path(__file__).resolve().parent.parent
+IMAGE_ID = "0f8e3b4c-1d2a-4b5c-9e6f-7a8b9c0d1e2f"
+
+
+# Expectations: globals over inventory variables over schema defaults.
+
+def test_globals_win_over_host_variables_which_win_over_defaults():
+    expected = expectations_for(
+        "api1",
+        {"glance_staging_mode": "0700", "glance_staging_max_image_size": "1GiB", "ansible_host": "10.0.0.1"},
+        {"glance_staging_max_image_size": "2GiB", "unrelated": 1})
+
+    assert expected.value("glance_staging_max_image_size") == 2 * 1024**3  # globals are extra-vars
+    assert expected.staging_mode == 0o700  # inventory, not set in globals
+    assert expected.value("glance_staging_concurrent_imports") == 2  # schema default
+    assert expected.staging_path == "/var/lib/glance/staging"
+    assert expected.config_directory == "/etc/kolla/glance-api"
+
+
+def test_node_config_directory_comes_from_globals_then_inventory():
+    assert expectations_for("h", {"node_config_directory": "/srv/kolla"}, {}).config_directory == \
+        "/srv/kolla/glance-api"
+    assert expectations_for("h", {"node_config_directory": "/srv/kolla"},
+                            {"node_config_directory": "/opt/kolla"}).config_directory == "/opt/kolla/glance-api"
+
+
+def test_staging_requirement_is_the_roles_formula_on_the_hosts_values():
+    expected = expectations_for("h", {"glance_image_import_plugins": "image_conversion"},
+                                {"glance_staging_max_image_size": "10M", "glance_staging_max_virtual_size": "30M",
+                                 "glance_staging_headroom_percent": 0, "glance_staging_concurrent_imports": 1})
+
+    requirement = expected.staging_requirement()
+
+    assert requirement.required_bytes == 40 * 1024**2  # the upload plus its raw conversion
+    assert requirement.formula == "1 × (10.0 MiB + 30.0 MiB raw)"
+
+
+def test_a_templated_value_fails_only_the_checks_that_need_it():
+    expected = expectations_for("api1", {"glance_staging_store_uri": "file://{{ staging_base }}/staging"}, {})
+
+    assert expected.value("glance_staging_mode") == "0750"
+    with pytest.raises(ExpectationError) as error:
+        expected.staging_path
+    assert str(error.value) == (
+        "glance_staging_store_uri is the Jinja expression 'file://{{ staging_base }}/staging' for api1, which only "
+        "Ansible resolves; verify compares literal values, so set a literal value in the globals or the inventory")
+
+
+def test_invalid_host_variables_are_reported_with_the_host():
+    with pytest.raises(ExpectationError) as error:
+        expectations_for("api2", {"glance_staging_concurrent_imports": "many"}, {})
+    assert str(error.value).startswith("invalid values for api2 (globals merged with its inventory variables): "
+                                       "glance_staging_concurrent_imports: ")
+
+
+def test_globals_with_errors_give_nothing_to_verify_against(tmp_path):
+    bad = tmp_path / "globals.yml"
+    bad.write_text('glance_staging_concurrent_imports: 0\n')
+    with pytest.raises(ExpectationError) as error:
+        load_globals([str(bad)])
+    assert str(error.value).startswith("the globals have 1 error(s), so there is nothing sound to verify against "
+                                       f"(`xdeploy-glance validate` lists them): {bad}:1:")
+
+
+# Leftovers: named the way Glance's housekeeping recognises image files.
+
+@pytest.mark.parametrize("name, image_id", [
+    (IMAGE_ID, IMAGE_ID),
+    (f"{IMAGE_ID}.uc", IMAGE_ID),
+    (f"{IMAGE_ID}.raw", IMAGE_ID),
+    (IMAGE_ID.replace("-", "").upper() + ".qcow2", IMAGE_ID),
+    ("notes.txt", None),
+    (f"{{{IMAGE_ID}}}", None),
+    (f"urn:uuid:{IMAGE_ID}", None),
+    ("lost+found", None),
+])
+def test_image_ids_are_read_like_glance_housekeeping(name, image_id):
+    assert image_id_of(name) == image_id
+
+
+@pytest.mark.parametrize("text, minutes", [("90m", 90), ("24h", 1440), ("7d", 10080), (" 2H ", 120)])
+def test_ages(text, minutes):
+    assert parse_age(text) == minutes
+
+
+@pytest.mark.parametrize("text", ["", "0h", "1.5h", "24", "1w", "-1d"])
+def test_bad_ages(text):
+    with pytest.raises(ValueError, match="is not an age"):
+        parse_age(text)
+
+
+def test_find_output_keeps_image_files_only():
+    output = f"{IMAGE_ID}.raw\t1048576\t1700000000.5\nREADME\t10\t1700000000.0\n{IMAGE_ID}\t2048\t1700003600.0\n"
+
+    leftovers = parse_find_output(output)
+
+    assert [(l.name, l.size, l.modified) for l in leftovers] == [
+        (IMAGE_ID, 2048, 1700003600.0), (f"{IMAGE_ID}.raw", 1048576, 1700000000.5)]
+    assert leftovers[1].describe(now=1700000000.5 + 7200) == f"{IMAGE_ID}.raw (1.0 MiB, 2.0 h old)"
+
+
+# Config overrides: oslo.config's search order, and diffs that never show credentials.
+
+def test_next_to_the_deployed_files_and_oslo_configs_first_hits_are_read():
+    listing = OverrideListing.parse("\n".join([
+        "D /etc/kolla/glance-api/glance-api.conf.d",
+        "F /etc/kolla/glance-api/glance-api.conf.d/99-debug.conf",
+        "D /var/lib/glance/.glance/glance.conf.d",  # found first: masks /etc/glance/glance.conf.d
+        "D /etc/glance/glance.conf.d",
+        "F /etc/glance/glance.conf.d/10-old.conf",
+        "D /etc/glance-api.conf.d",
+        "F /etc/glance-api.conf.d/a.conf",
+    ]))
+
+    read = directories_glance_reads("/etc/kolla/glance-api", "/var/lib/glance", listing)
+
+    assert read == ["/etc/kolla/glance-api/glance-api.conf.d", "/var/lib/glance/.glance/glance.conf.d",
+                    "/etc/glance-api.conf.d"]
+    assert stray_override_files(read, listing) == ["/etc/kolla/glance-api/glance-api.conf.d/99-debug.conf",
+                                                   "/etc/glance-api.conf.d/a.conf"]
+
+
+def test_without_a_glance_user_home_only_etc_is_searched():
+    assert override_candidates("/etc/kolla/glance-api", None) == [
+        "/etc/kolla/glance-api/glance.conf.d", "/etc/kolla/glance-api/glance-api.conf.d",
+        "/etc/glance/glance.conf.d", "/etc/glance.conf.d", "/etc/glance/glance-api.conf.d", "/etc/glance-api.conf.d"]
+
+
+@pytest.mark.parametrize("line, masked", [
+    ("password = s3cret", "password = ********"),
+    ("transport_url=rabbit://openstack:pw@ctl:5672//", "transport_url=********"),
+    ("connection = mysql+pymysql://glance:pw@db/glance", "connection = ********"),
+    ("s3_store_secret_key = abc", "s3_store_secret_key = ********"),
+    ("node_staging_uri = file:///var/lib/glance/staging", "node_staging_uri = file:///var/lib/glance/staging"),
+    ("password =", "password ="),
+    ("[keystone_authtoken]", "[keystone_authtoken]"),
+])
+def test_secrets_are_masked(line, masked):
+    assert mask_secrets(line) == masked
+
+
+def test_diff_shows_the_drift_and_masks_secrets_on_both_sides():
+    rendered = "[DEFAULT]\nworkers = 2\npassword = old\n"
+    deployed = "[DEFAULT]\nworkers = 4\npassword = new\n"
+
+    diff = masked_diff(rendered, deployed, "rendered", "deployed")
+
+    assert diff.splitlines() == ["--- rendered", "+++ deployed", "@@ -1,3 +1,3 @@", " [DEFAULT]",
+                                 "-workers = 2", "-password = ********", "+workers = 4", "+password = ********"]
+
+
+# The plugin is loaded by every pytest run: it must stay inert there, and speak clearly when used.
+
+def run_pytest(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args], cwd=tmp_path,
+                          capture_output=True, text=True)
+
+
+def test_unrelated_test_runs_are_untouched(tmp_path):
+    (tmp_path / "test_plain.py").write_text("def test_plain():\n    assert True\n")
+
+    result = run_pytest(tmp_path, "test_plain.py")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed" in result.stdout
+    assert "Glance host verification" not in result.stdout
+
+
+def test_checks_without_globals_are_a_usage_error(tmp_path):
+    result = run_pytest(tmp_path, "--pyargs", "xdeploy_glance.verify.checks", "--hosts=local://")
+
+    assert result.returncode == 4, result.stdout + result.stderr
+    assert ("ERROR: the Glance checks need the globals the hosts were deployed with: "
+            "--glance-globals=/etc/kolla/globals.yml (repeatable)") in result.stderr
+
+
+def test_checks_need_the_ansible_backend(tmp_path):
+    globals_file = tmp_path / "globals.yml"
+    globals_file.write_text("glance_staging_mode: '0750'\n")
+
+    result = run_pytest(tmp_path, "--pyargs", "xdeploy_glance.verify.checks", "--hosts=local://",
+                        f"--glance-globals={globals_file}")
+
+    assert result.returncode == 4, result.stdout + result.stderr
+    assert "select hosts with --hosts=ansible://PATTERN and --ansible-inventory=INVENTORY" in result.stderr
+
+
+# CLI usage errors exit 2 with one clear line.
+
+def verify(capsys, *argv):
+    code = main(["verify", *argv])
+    return code, capsys.readouterr().err
+
+
+def test_cli_needs_an_inventory(capsys, tmp_path):
+    assert verify(capsys, "-c", str(REPO / "examples" / "globals.yml")) == (
+        2, "xdeploy-glance verify: error: no inventory given: use -i INVENTORY (its glance-api group is checked)\n")
+
+
+def test_cli_needs_the_glance_api_group(capsys, tmp_path):
+    inventory = tmp_path / "hosts.ini"
+    inventory.write_text("[web]\nweb1 ansible_connection=local\n")
+    code, err = verify(capsys, "-c", str(REPO / "examples" / "globals.yml"), "-i", str(inventory))
+    assert (code, err) == (2, f"xdeploy-glance verify: error: {inventory}: no group 'glance-api' (kolla's name for "
+                              "the Glance API hosts)\n")
+
+
+def test_cli_rejects_a_limit_matching_no_host(capsys, tmp_path):
+    inventory = tmp_path / "hosts.ini"
+    inventory.write_text("[glance-api]\napi1 ansible_connection=local\n")
+    code, err = verify(capsys, "-c", str(REPO / "examples" / "globals.yml"), "-i", str(inventory), "--limit", "api9")
+    assert (code, err.splitlines()[-1]) == (2, "xdeploy-glance verify: error: no glance-api host matches --limit api9")
+
+
+def test_cli_rejects_a_bad_age_and_missing_globals(capsys, tmp_path):
+    inventory = tmp_path / "hosts.ini"
+    inventory.write_text("[glance-api]\napi1 ansible_connection=local\n")
+    example = str(REPO / "examples" / "globals.yml")
+    assert verify(capsys, "-c", example, "-i", str(inventory), "--leftovers-older-than", "soon") == (
+        2, "xdeploy-glance verify: error: 'soon' is not an age; write a whole number of minutes, hours or days: "
+           "90m, 24h, 7d\n")
+    missing = tmp_path / "nope.yml"
+    assert verify(capsys, "-c", str(missing), "-i", str(inventory)) == (
+        2, f"xdeploy-glance verify: error: {missing}: no such file or directory\n")

@@ -1,0 +1,76 @@
+"""The staging directory on each host: owner and mode, and whether its filesystem still fits the imports.
+
+Every figure comes from the staging role's own probe module, run once per host (one Ansible call
+instead of an ssh round trip per attribute), and space, rotational device and filesystem type are
+judged by xdeploy_glance.staging_checks exactly as the role judges them before it deploys.
+"""
+from __future__ import annotations
+
+import pytest
+
+from xdeploy_glance import staging_checks
+from xdeploy_glance.verify.plugin import warn
+
+pytestmark = pytest.mark.glance_verify
+
+
+def _judge(verdict: staging_checks.Verdict) -> None:
+    if verdict.status == staging_checks.FAIL:
+        pytest.fail(verdict.message, pytrace=False)
+    if verdict.status == staging_checks.WARN:
+        warn(verdict.message)
+
+
+def _existing_directory(probe) -> tuple[int, int, int]:
+    """(uid, gid, mode) of the staging directory as the probe saw it (symlinks followed), or a failed check."""
+    path = probe["staging_path"]
+    if not probe["exists"]:
+        pytest.fail(f"{path} does not exist; the nearest existing parent is {probe['nearest_existing_path']}",
+                    pytrace=False)
+    if not probe["is_directory"]:
+        pytest.fail(f"{path} is not a directory", pytrace=False)
+    directory = probe["directory"]
+    return directory["uid"], directory["gid"], int(directory["mode"], 8)
+
+
+def test_staging_directory(glance_expected, glance_staging_probe):
+    """The directory exists with glance_staging_owner, glance_staging_group and glance_staging_mode."""
+    uid, gid, mode = _existing_directory(glance_staging_probe)
+    wanted_uid, wanted_gid = glance_staging_probe["owner_uid"], glance_staging_probe["group_gid"]
+    problems = []
+    if wanted_uid is not None and uid != wanted_uid:
+        problems.append(f"owner uid {uid}, expected {wanted_uid} "
+                        f"(glance_staging_owner: {glance_expected.value('glance_staging_owner')})")
+    if wanted_gid is not None and gid != wanted_gid:
+        problems.append(f"group gid {gid}, expected {wanted_gid} "
+                        f"(glance_staging_group: {glance_expected.value('glance_staging_group')})")
+    if mode != glance_expected.staging_mode:
+        problems.append(f"mode {mode:04o}, expected {glance_expected.staging_mode:04o} (glance_staging_mode)")
+    if problems:
+        pytest.fail(f"{glance_staging_probe['staging_path']}: " + "; ".join(problems), pytrace=False)
+
+
+def test_staging_not_world_readable(glance_staging_probe):
+    """Staged files are customers' images: users other than the owner and group must not read or write them."""
+    mode = _existing_directory(glance_staging_probe)[2]
+    granted = [word for bit, word in ((0o004, "read"), (0o002, "write")) if mode & bit]
+    if granted:
+        pytest.fail(f"{glance_staging_probe['staging_path']} has mode {mode:04o}: every user on the host "
+                    f"can {' and '.join(granted)} it; run chmod o-rwx on it or re-run reconfigure",
+                    pytrace=False)
+
+
+def test_staging_free_space(glance_expected, glance_staging_probe):
+    """Free space covers the requirement, computed by the same code as the role's capacity check."""
+    _judge(staging_checks.capacity_verdict(glance_expected.staging_requirement(), glance_staging_probe))
+
+
+def test_staging_rotational_policy(glance_expected, glance_staging_probe):
+    """glance_staging_rotational_policy holds: fail fails the check, warn passes it with a warning."""
+    _judge(staging_checks.rotational_verdict(glance_expected.value("glance_staging_rotational_policy"),
+                                             glance_staging_probe))
+
+
+def test_staging_shared(glance_expected, glance_staging_probe):
+    """With glance_staging_shared the directory is on a network filesystem; tmpfs passes with a warning."""
+    _judge(staging_checks.filesystem_verdict(glance_expected.value("glance_staging_shared"), glance_staging_probe))

@@ -1,0 +1,94 @@
+"""Deployed config files: drift against render's output, and override directories Glance would read.
+
+Glance (wsgi_app.py) loads its files with oslo.config as project `glance`, prog `glance-api`, so
+oslo.config also reads every `*.conf` in a `glance.conf.d/` and a `glance-api.conf.d/` directory,
+after the config files, overriding them. For each of the two names it takes the first directory
+that exists in this order: ~/.glance/, ~/, /etc/glance/, /etc/ (oslo_config.cfg.find_config_dirs).
+kolla maps the deployed directory ({{ node_config_directory }}/glance-api) onto the container's
+/etc/glance, so the same two names next to the deployed files count too.
+"""
+from __future__ import annotations
+
+import difflib
+import posixpath
+import re
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+OVERRIDE_DIRECTORY_NAMES = ("glance.conf.d", "glance-api.conf.d")  # oslo.config: <project>, <prog>
+OSLO_SYSTEM_DIRECTORIES = ("/etc/glance", "/etc")
+# Options whose values are credentials, by name: Glance's own and the oslo libraries' spellings.
+_SECRET_OPTION = re.compile(r"(password|passwd|secret|token|(^|_)key$|transport_url|^connection$|credential)",
+                            re.IGNORECASE)
+_OPTION_LINE = re.compile(r"^(?P<name>\s*[^=\s#;][^=]*?)(?P<separator>\s*=\s*)(?P<value>.*)$")
+MASK = "********"
+
+# Lists each existing directory ("D <dir>") and the *.conf entries oslo.config's glob would read ("F <path>").
+LIST_OVERRIDES_SCRIPT = ('for d in "$@"; do if [ -d "$d" ]; then echo "D $d"; '
+                         'for f in "$d"/*.conf; do if [ -e "$f" ]; then echo "F $f"; fi; done; fi; done')
+
+
+def mask_secrets(line: str) -> str:
+    """`password = s3cret` -> `password = ********`; other lines unchanged."""
+    match = _OPTION_LINE.match(line)
+    if match and match["value"].strip() and _SECRET_OPTION.search(match["name"].strip()):
+        return f"{match['name']}{match['separator']}{MASK}"
+    return line
+
+
+def masked_diff(expected: str, deployed: str, expected_name: str, deployed_name: str) -> str:
+    """A unified diff from what render produces to what is deployed, credentials masked on both sides."""
+    lines = []
+    for line in difflib.unified_diff(expected.splitlines(), deployed.splitlines(), expected_name, deployed_name,
+                                     lineterm=""):
+        is_header = line.startswith(("---", "+++", "@@"))
+        lines.append(line if is_header else line[:1] + mask_secrets(line[1:]))
+    return "\n".join(lines)
+
+
+def oslo_search_directories(home: str | None) -> list[str]:
+    """Where oslo.config looks for the override directories, in its order; ~ is the Glance user's home."""
+    return ([posixpath.join(home, ".glance"), home] if home else []) + list(OSLO_SYSTEM_DIRECTORIES)
+
+
+def override_candidates(config_directory: str, home: str | None) -> list[str]:
+    """Every directory that may matter on a host, to list in one command."""
+    search = oslo_search_directories(home)
+    candidates = [posixpath.join(config_directory, name) for name in OVERRIDE_DIRECTORY_NAMES]
+    candidates += [posixpath.join(directory, name) for name in OVERRIDE_DIRECTORY_NAMES for directory in search]
+    return list(dict.fromkeys(candidates))
+
+
+@dataclass(frozen=True)
+class OverrideListing:
+    """What LIST_OVERRIDES_SCRIPT found on a host: existing directories and their *.conf entries."""
+
+    directories: frozenset[str]
+    files: Mapping[str, tuple[str, ...]]
+
+    @classmethod
+    def parse(cls, output: str) -> "OverrideListing":
+        directories: set[str] = set()
+        files: dict[str, list[str]] = {}
+        for line in output.splitlines():
+            kind, _, path = line.partition(" ")
+            if kind == "D":
+                directories.add(path)
+            elif kind == "F":
+                files.setdefault(posixpath.dirname(path), []).append(path)
+        return cls(frozenset(directories), {d: tuple(sorted(paths)) for d, paths in files.items()})
+
+
+def directories_glance_reads(config_directory: str, home: str | None, listing: OverrideListing) -> list[str]:
+    """The override directories that apply: both next to the deployed files, plus oslo.config's first hits."""
+    read = [posixpath.join(config_directory, name) for name in OVERRIDE_DIRECTORY_NAMES]
+    search = oslo_search_directories(home)
+    for name in OVERRIDE_DIRECTORY_NAMES:
+        first = next((posixpath.join(d, name) for d in search if posixpath.join(d, name) in listing.directories), None)
+        if first:
+            read.append(first)
+    return [directory for directory in dict.fromkeys(read) if directory in listing.directories]
+
+
+def stray_override_files(directories: Iterable[str], listing: OverrideListing) -> list[str]:
+    return [path for directory in directories for path in listing.files.get(directory, ())]
