@@ -2,6 +2,7 @@
 
 pytest_plugins = [
     "tests.support.filesystems",
+    "tests.support.glance_tools",
     "tests.support.glance_venv",
     "tests.support.ssh_hosts",
 ]

@@ -23,6 +23,7 @@ import sys
 import tempfile
 import warnings
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from . import glance_options, ini
@@ -69,7 +70,9 @@ def check_directory(config_dir: Path) -> list[Problem]:
     return problems
 
 
+@lru_cache(maxsize=1)
 def _glance_options():
+    """Glance's options by group, and the options of each store driver type (read-only; loaded once)."""
     from importlib.metadata import entry_points
 
     namespaces = {ep.name: ep for ep in entry_points(group="oslo.config.opts")}

@@ -88,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
     findings = [_refuse_templated(f) for f in result.findings] + secret_findings
 
     rendered: list[output.RenderedFile] = []
+    documents: dict[str, object] = {}  # rendered path -> merged ini.Document (where each setting came from)
     secret_values: set[str] = set()
     if not has_errors(findings):
         for host in targets:
@@ -104,8 +105,9 @@ def run(args: argparse.Namespace) -> int:
             secret_values.update(outcome.secrets)
             prefix = f"{host.name}/" if host is not None else ""
             rendered.extend(output.RenderedFile(prefix + f.path, f.text) for f in outcome.files)
+            documents.update({prefix + name: document for name, document in outcome.documents.items()})
     if args.check_glance and not has_errors(findings):
-        findings.extend(_deep_check(rendered))
+        findings.extend(_deep_check(rendered, documents))
 
     findings = _collapse_hosts(findings, [host.name for host in targets if host is not None])
     report = REPORTERS["text"](Report(findings=tuple(sorted(findings, key=Finding.sort_key)), files=files,
@@ -194,10 +196,10 @@ def _collapse_hosts(findings: list, hosts: list[str]) -> list:
     return collapsed
 
 
-def _deep_check(rendered) -> list:
+def _deep_check(rendered, documents) -> list:
     """Glance's own option types over every rendered pair, as glance-api would read them."""
     from .. import deep_check
-    from ..findings import Finding, Severity
+    from ..findings import Finding, Location, Severity
 
     pairs: dict[str, dict[str, str]] = {}
     for rendered_file in rendered:
@@ -205,9 +207,12 @@ def _deep_check(rendered) -> list:
         pairs.setdefault(directory, {})[name] = rendered_file.text
     findings = []
     for directory, texts in sorted(pairs.items()):
+        prefix = f"{directory}/" if directory else ""
         for problem in deep_check.check_texts(texts["glance-api.conf"], texts["glance-image-import.conf"]):
+            setting = documents[prefix + problem.file].get(problem.section, problem.option)
+            location = Location(setting.source, setting.line) if setting else None
             findings.append(Finding(DEEP_CHECK, Severity.ERROR,
                                     f"{problem.file} [{problem.section}] {problem.option}: {problem.message}",
                                     "Glance 33 would refuse this; fix the global or the override that sets it",
-                                    host=directory or None))
+                                    location=location, host=directory or None))
     return findings

@@ -1,7 +1,7 @@
 """render_host: the one code path from Settings to the two config files of one host."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
@@ -25,6 +25,8 @@ class RenderResult:
     files: tuple[RenderedFile, ...]
     findings: tuple[Finding, ...]
     secrets: tuple[str, ...]  # the secret values the files may contain, for masking
+    # The merged files by name: each setting knows the file and line it came from (template or override).
+    documents: Mapping[str, ini.Document] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -70,7 +72,7 @@ def render_host(settings: Settings, host: str | None = None, secrets: Mapping[st
     if any(f.severity is Severity.ERROR for f in findings):
         return RenderResult((), _sorted(findings), secret_values)
     files = tuple(RenderedFile(name, ini.write(documents[name])) for name in TEMPLATES)
-    return RenderResult(files, _sorted(findings), secret_values)
+    return RenderResult(files, _sorted(findings), secret_values, documents)
 
 
 def _sorted(findings: list[Finding]) -> tuple[Finding, ...]:
