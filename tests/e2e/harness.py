@@ -16,6 +16,7 @@ import ctypes
 import http.client
 import json
 import os
+import random
 import re
 import signal
 import socket
@@ -392,6 +393,16 @@ def _read_response_if_any(connection: http.client.HTTPConnection) -> Response | 
         return Response(reply.status, reply.read(), dict(reply.getheaders()))
     except (OSError, http.client.HTTPException):
         return None
+
+
+def error_message(response: Response) -> str:
+    """The message of a Glance error body, without the HTML line breaks webob appends."""
+    return response.json()["message"].split("<br />")[0]
+
+
+def payload(size: int, seed: int) -> bytes:
+    """Deterministic, incompressible test data."""
+    return random.Random(seed).randbytes(size)
 
 
 def chunked(data: bytes, chunk_size: int) -> Iterator[bytes]:
