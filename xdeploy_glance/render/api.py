@@ -51,7 +51,7 @@ def render_host(settings: Settings, host: str | None = None, secrets: Mapping[st
         findings.append(Finding(HOST_NAME, Severity.ERROR, f"host name {host!r} cannot be a directory name",
                                 "rename the host in the inventory", host=host))
         return RenderResult((), tuple(findings), secret_values)
-    api_context, import_context, value_findings = values.build(settings, secrets, host)
+    api_context, import_context, value_findings, missing = values.build(settings, secrets, host)
     findings.extend(value_findings)
     if any(f.severity is Severity.ERROR for f in findings):
         return RenderResult((), _sorted(findings), secret_values)
@@ -65,6 +65,8 @@ def render_host(settings: Settings, host: str | None = None, secrets: Mapping[st
             if override is not None:
                 document.merge(override)
         documents[name] = document
+    findings.extend(finding for section, key, finding in missing
+                    if documents[overrides.API_CONF].get(section, key) is None)
     stores = checks.backends(documents[overrides.API_CONF])
     for name, document in documents.items():
         findings.extend(checks.wrong_sections(document, name, stores, host))

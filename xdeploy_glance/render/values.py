@@ -3,7 +3,8 @@
 Templates only print what is built here. A value that cannot be encoded is reported
 (render-unsafe-value) and its option left out; since any such finding is an error, nothing is
 written at all. A missing value or secret an option needs is a warning (render-value-missing,
-render-secret-missing) and the option is left out: the tool never invents one.
+render-secret-missing) and the option is left out: the tool never invents one. The warning is
+dropped when an override file supplies the option.
 """
 from __future__ import annotations
 
@@ -40,6 +41,12 @@ class _Builder:
     secrets: Mapping[str, Any]
     host: str | None
     findings: list[Finding] = field(default_factory=list)
+    # Missing-value warnings by the option they leave out: an override that sets it makes them moot.
+    missing: list[tuple[str, str, Finding]] = field(default_factory=list)
+
+    def _missing(self, option: str, finding: Finding) -> None:
+        section, _, key = option.partition("] ")
+        self.missing.append((section.lstrip("["), key, finding))
 
     def encode(self, encoder: Callable[[Any], Encoded], value: Any, variable: str, option: str) -> Encoded | None:
         if value is None:
@@ -61,9 +68,9 @@ class _Builder:
         """A plain setting an option cannot do without; None (and a warning) when unset."""
         value = self.settings.value(variable)
         if value in (None, ""):
-            self.findings.append(Finding(VALUE_MISSING, Severity.WARNING, f"{variable} is not set, so {option} is "
-                                         f"left out: {consequence}", f"set {variable} in the globals",
-                                         variable=variable, host=self.host))
+            self._missing(option, Finding(VALUE_MISSING, Severity.WARNING, f"{variable} is not set, so {option} is "
+                                          f"left out: {consequence}", f"set {variable} in the globals",
+                                          variable=variable, host=self.host))
             return None
         return value
 
@@ -71,9 +78,9 @@ class _Builder:
         """The secret's text, or None (and a warning) when it is missing. Never shown in a message."""
         value = self.secrets.get(name)
         if value is None or value == "":
-            self.findings.append(Finding(SECRET_MISSING, Severity.WARNING, f"secret {name} is missing, so {option} "
-                                         f"is left out: {consequence}", f"add {name} to passwords.yml (-p)",
-                                         variable=name, host=self.host))
+            self._missing(option, Finding(SECRET_MISSING, Severity.WARNING, f"secret {name} is missing, so {option} "
+                                          f"is left out: {consequence}", f"add {name} to passwords.yml (-p)",
+                                          variable=name, host=self.host))
             return None
         return str(value)
 
@@ -91,8 +98,13 @@ class _Builder:
             return None
 
 
-def build(settings: Settings, secrets: Mapping[str, Any], host: str | None) -> tuple[dict, dict, list[Finding]]:
-    """(glance-api.conf context, glance-image-import.conf context, findings)."""
+def build(settings: Settings, secrets: Mapping[str, Any],
+          host: str | None) -> tuple[dict, dict, list[Finding], list[tuple[str, str, Finding]]]:
+    """(glance-api.conf context, glance-image-import.conf context, findings, missing).
+
+    `missing` holds the warnings about options left out, as (section, option, finding): they only
+    stand if no override file sets that option.
+    """
     b = _Builder(settings, secrets, host)
     s = settings.value
     api = {
@@ -142,7 +154,7 @@ def build(settings: Settings, secrets: Mapping[str, Any], host: str | None) -> t
                                       "[inject_metadata_properties] ignore_user_roles"),
         "inject": b.setting(encoding.mapping, "glance_inject_image_metadata", "[inject_metadata_properties] inject"),
     }
-    return api, image_import, b.findings
+    return api, image_import, b.findings, b.missing
 
 
 def _database_connection(b: _Builder) -> Encoded | None:
