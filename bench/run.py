@@ -231,9 +231,9 @@ def validate_section(bench: Bench, options) -> list[Row]:
 
 
 def files_section(bench: Bench, options) -> list[Row]:
-    load_all = ("import glob, sys, yaml\n"
-                "for p in sorted(glob.glob(sys.argv[1] + '/*.yml')): yaml.load(open(p, 'rb'), yaml.CSafeLoader)")
-    rows, first = [], None
+    load_all = ('import glob, sys, yaml; '
+                '[yaml.load(open(p, "rb"), yaml.CSafeLoader) for p in sorted(glob.glob(sys.argv[1] + "/*.yml"))]')
+    groups = []  # (count, validate, floor, yamllint or None)
     for count in options.files:
         directory = bench.work / f"globals-{count}"
         directory.mkdir()
@@ -244,24 +244,25 @@ def files_section(bench: Bench, options) -> list[Row]:
                            frozenset({0, 1}))
         floor = Command(f"PyYAML C loader, {files}", (sys.executable, "-c", load_all, str(directory)))
         yamllint = Command(f"yamllint, {files}", (tool("yamllint"), str(directory)), frozenset({0, 1}))
-        with_yamllint = count <= options.yamllint_max_files
-        results = bench.measure([validate, floor] + ([yamllint] if with_yamllint else []))
-        subject = results[validate]
-        if first is None:
-            first = (count, subject)
+        groups.append((count, validate, floor, yamllint if count <= options.yamllint_max_files else None))
+    # one interleaved measurement for every count, so the cost per extra file compares like with like
+    results = bench.measure([command for group in groups for command in group[1:] if command is not None])
+    rows = []
+    first_count, first = groups[0][0], results[groups[0][1]]
+    for count, validate, floor, yamllint in groups:
         what = f"`validate`, {counted(count, 'globals file')} in one call"
-        notes = _per_file_note(first, count, subject)
-        rows.append(Row(what, subject, "python + PyYAML loading the same files", results[floor], notes=notes))
-        if with_yamllint:
-            rows.append(Row(what, subject, "yamllint", results[yamllint]))
+        notes = _per_file_note(first_count, first, count, results[validate])
+        rows.append(Row(what, results[validate], "python + PyYAML loading the same files", results[floor],
+                        notes=notes))
+        if yamllint is not None:
+            rows.append(Row(what, results[validate], "yamllint", results[yamllint]))
     return rows
 
 
-def _per_file_note(first: tuple[int, Result], count: int, subject: Result) -> str:
-    first_count, first_result = first
-    if count == first_count or not isinstance(subject, Timing) or not isinstance(first_result, Timing):
+def _per_file_note(first_count: int, first: Result, count: int, subject: Result) -> str:
+    if count == first_count or not isinstance(subject, Timing) or not isinstance(first, Timing):
         return ""
-    per_file = (subject.wall - first_result.wall) / (count - first_count)
+    per_file = (subject.wall - first.wall) / (count - first_count)
     return f"{per_file * 1000:.2f} ms per extra file (target ≤ 2 ms: {_verdict(per_file <= 0.002)})"
 
 
@@ -287,7 +288,7 @@ def render_section(bench: Bench, options) -> list[Row]:
     if not available("render"):
         missing = Missing(NOT_YET, "`xdeploy-glance render` does not exist yet")
         return [Row(f"`render`, {counted(hosts, 'host')}", missing) for hosts in options.hosts] + [
-            Row(f"`validate -i` + `render`, {largest} hosts", missing)]
+            Row(f"`validate -i` + `render`, {counted(largest, 'host')}", missing)]
     globals_file = bench.globals_file()
     passwords = bench.work / "passwords.yml"  # kolla's names; without them every host gets a warning
     passwords.write_text("glance_database_password: bench-database-secret\n"
@@ -309,10 +310,10 @@ def render_section(bench: Bench, options) -> list[Row]:
     if isinstance(validated, Timing) and isinstance(rendered[largest], Timing):
         total = validated.wall + rendered[largest].wall
         peak = max(validated.rss_kib or 0, rendered[largest].rss_kib or 0) or None
-        rows.append(Row(f"`validate -i` + `render`, {largest} hosts", Timing(total, peak, ()),
+        rows.append(Row(f"`validate -i` + `render`, {counted(largest, 'host')}", Timing(total, peak, ()),
                         notes=f"sum of the two medians (target ≤ 2 s: {_verdict(total <= 2.0)})"))
     else:
-        rows.append(Row(f"`validate -i` + `render`, {largest} hosts",
+        rows.append(Row(f"`validate -i` + `render`, {counted(largest, 'host')}",
                         Missing("not measured", "needs the inventory section and both commands")))
     return rows
 
@@ -477,28 +478,35 @@ def _versions() -> str:
     return ", ".join(found)
 
 
+def _shown(argv: Sequence[str], work: Path) -> str:
+    """A command as a reader would type it: venv tools by name, paths relative to $WORK or the repo."""
+    text = shlex.join(argv).replace(str(work), "$WORK")
+    return text.replace(f"{Path(sys.executable).parent}/", "").replace(f"{REPO}/", "")
+
+
 def document(rows: Sequence[Row], bench: Bench, argv: Sequence[str]) -> str:
     command = shlex.join(["python", "bench/run.py", *argv])
-    commands = "\n".join(f"- {label}: `{shlex.join(c.argv).replace(str(bench.work), '$WORK')}`"
-                         for label, c in bench.commands.items())
+    commands = "\n".join(f"- {label}: `{_shown(c.argv, bench.work)}`" for label, c in bench.commands.items())
     return f"""# Benchmarks
 
 Generated by `{command}` on {datetime.date.today().isoformat()}: Python {platform.python_version()},
 {platform.system()} {platform.machine()}, {os.cpu_count()} CPUs; {_versions()}.
 
-Each time is the median of {bench.runs} cold runs (a new process each, after one untimed warm-up
-run so bytecode caches exist as after `pip install`); the "first run" of `reconfigure` is a single
-run. Peak RSS is the largest resident set of the process (as GNU time reports it; "n/a" without
-/usr/bin/time) over the runs. A row and its
-baseline are measured in the same run, interleaved, so the ratios hold even when a shared machine
-drifts. Targets are those of issue 7; "aim" marks a goal, not a target. Reproduce with the
-command above (see bench/run.py --help for the options).
+Each time is the median of {counted(bench.runs, 'cold run')}, each a new process, after one untimed warm-up run
+so that bytecode caches exist as they do after `pip install`; the first run of `reconfigure` is a
+single run. Peak RSS is the largest resident set of the process over the runs, as GNU time
+reports it ("n/a" without /usr/bin/time). A row and its baseline are measured in the same run,
+interleaved, so the ratios hold even when a shared machine drifts. Targets are those of issue 7;
+"aim" marks a goal, not a target. See `python bench/run.py --help` for the options.
 
 {table(rows)}
 ## Commands
 
-`$WORK` is the scratch directory the script makes and removes; the globals files are kolla-ansible's
-`globals.yml` (tests/fixtures) with the import globals appended, varied per file for the multi-file rows.
+`$WORK` is the scratch directory the script makes and removes. `kolla-globals.yml` is kolla-ansible's
+`globals.yml` (tests/fixtures) with the three import globals appended; `globals-N/` holds N
+variations of it (import methods, plugins, staging path and size differ per file). `inventory-N.ini`
+puts N hosts in `glance-api`, each with its own `glance_worker_self_reference_url`. Every row's
+command, as run (tools from the venv):
 
 {commands}
 """
