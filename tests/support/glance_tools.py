@@ -7,6 +7,7 @@
         Glance's import time once:
             .deep_check(api_text, import_text) -> list[str]   xdeploy_glance.deep_check problems
             .oslo_parse(text) -> dict                         oslo_config.iniparser's reading
+            .is_host_address(value) -> bool                   oslo.config's HostAddress type
     Session fixture `glance_worker` wraps it (registered in tests/conftest.py).
 """
 from __future__ import annotations
@@ -31,7 +32,7 @@ _WORKER = r"""
 import io, json, sys, warnings
 warnings.simplefilter("ignore")
 sys.path.insert(0, sys.argv[1])
-from oslo_config import iniparser
+from oslo_config import iniparser, types
 from xdeploy_glance import deep_check
 
 
@@ -62,6 +63,12 @@ for line in sys.stdin:
     request = json.loads(line)
     if request["op"] == "deep_check":
         reply = [str(p) for p in deep_check.check_texts(request["api"], request["import"])]
+    elif request["op"] == "host_address":
+        try:
+            types.HostAddress()(request["value"])
+            reply = True
+        except ValueError:
+            reply = False
     else:
         reply = oslo_parse(request["text"])
     print(json.dumps(reply), flush=True)
@@ -101,6 +108,10 @@ class GlanceWorker:
 
     def oslo_parse(self, text: str) -> dict:
         return self._ask({"op": "oslo_parse", "text": text})
+
+    def is_host_address(self, value: str) -> bool:
+        """Whether oslo.config's HostAddress type (Glance's filter host lists) accepts the value."""
+        return self._ask({"op": "host_address", "value": value})
 
     def close(self) -> None:
         self._process.stdin.close()

@@ -61,8 +61,20 @@ class _Builder:
             return None
 
     def setting(self, encoder: Callable[[Any], Encoded], variable: str, option: str) -> Encoded | None:
+        """An option written only when its variable has a value."""
         value = self.settings.value(variable)
         return self.encode(encoder, None if value == "" else value, variable, option)
+
+    def required(self, encoder: Callable[[Any], Encoded], variable: str, option: str,
+                 value: Any = None) -> Encoded | None:
+        """An option the template always writes: no value is an error (the validator's value-empty)."""
+        value = self.settings.value(variable) if value is None else value
+        if value is None or value == "":
+            self.findings.append(Finding(VALUE_MISSING, Severity.ERROR, f"{option} needs a value, but {variable} "
+                                         "gives none; nothing was written", f"set {variable}",
+                                         variable=variable, host=self.host))
+            return None
+        return self.encode(encoder, value, variable, option)
 
     def needed(self, variable: str, option: str, consequence: str) -> str | None:
         """A plain setting an option cannot do without; None (and a warning) when unset."""
@@ -110,46 +122,46 @@ def build(settings: Settings, secrets: Mapping[str, Any],
     api = {
         "generator": Encoded(GENERATOR),
         "default": {
-            "debug": b.setting(encoding.boolean, "glance_logging_debug", "[DEFAULT] debug"),
-            "log_file": b.setting(encoding.string, "glance_log_file", "[DEFAULT] log_file"),
-            "enabled_import_methods": b.setting(encoding.bracketed_list, "glance_enabled_import_methods",
+            "debug": b.required(encoding.boolean, "glance_logging_debug", "[DEFAULT] debug"),
+            "log_file": b.required(encoding.string, "glance_log_file", "[DEFAULT] log_file"),
+            "enabled_import_methods": b.required(encoding.bracketed_list, "glance_enabled_import_methods",
                                                 "[DEFAULT] enabled_import_methods"),
-            "enabled_backends": b.encode(encoding.mapping, {store.id: store.type for store in settings.stores},
-                                         "glance_extra_file_stores", "[DEFAULT] enabled_backends"),
+            "enabled_backends": b.required(encoding.mapping, "glance_extra_file_stores", "[DEFAULT] enabled_backends",
+                                           {store.id: store.type for store in settings.stores}),
             "worker_self_reference_url": b.setting(encoding.string, "glance_worker_self_reference_url",
                                                    "[DEFAULT] worker_self_reference_url"),
-            "image_size_cap": b.setting(encoding.integer, "glance_image_size_cap", "[DEFAULT] image_size_cap"),
+            "image_size_cap": b.required(encoding.integer, "glance_image_size_cap", "[DEFAULT] image_size_cap"),
         },
         "database": {"connection": _database_connection(b)},
         "keystone": _keystone(b),
         "paste": {
-            "flavor": b.setting(encoding.string, "glance_paste_flavor", "[paste_deploy] flavor"),
+            "flavor": b.required(encoding.string, "glance_paste_flavor", "[paste_deploy] flavor"),
             "config_file": b.setting(encoding.string, "glance_paste_config_file", "[paste_deploy] config_file"),
         },
         "stores": _stores(b),
-        "staging_dir": b.encode(encoding.string, settings.staging_path, "glance_staging_store_uri",
-                                "[os_glance_staging_store] filesystem_store_datadir"),
-        "tasks_dir": b.setting(encoding.string, "glance_tasks_store_dir",
+        "staging_dir": b.required(encoding.string, "glance_staging_store_uri",
+                                  "[os_glance_staging_store] filesystem_store_datadir", settings.staging_path or ""),
+        "tasks_dir": b.required(encoding.string, "glance_tasks_store_dir",
                                "[os_glance_tasks_store] filesystem_store_datadir"),
-        "filters": {option: b.setting(encoding.bracketed_list, f"glance_web_download_{option}",
+        "filters": {option: b.required(encoding.bracketed_list, f"glance_web_download_{option}",
                                       f"[import_filtering_opts] {option}")
                     for option in ("allowed_schemes", "disallowed_schemes", "allowed_hosts", "disallowed_hosts",
                                    "allowed_ports", "disallowed_ports")},
-        "lock_path": b.setting(encoding.string, "glance_lock_path", "[oslo_concurrency] lock_path"),
+        "lock_path": b.required(encoding.string, "glance_lock_path", "[oslo_concurrency] lock_path"),
         "wsgi": {
-            "python_interpreter": b.setting(encoding.string, "glance_wsgi_python_interpreter",
+            "python_interpreter": b.required(encoding.string, "glance_wsgi_python_interpreter",
                                             "[wsgi] python_interpreter"),
-            "task_pool_threads": b.setting(encoding.integer, "glance_wsgi_task_pool_threads",
+            "task_pool_threads": b.required(encoding.integer, "glance_wsgi_task_pool_threads",
                                            "[wsgi] task_pool_threads"),
         },
     }
     image_import = {
         "generator": Encoded(GENERATOR),
-        "image_import_plugins": b.setting(encoding.bracketed_list, "glance_image_import_plugins",
+        "image_import_plugins": b.required(encoding.bracketed_list, "glance_image_import_plugins",
                                           "[image_import_opts] image_import_plugins"),
-        "output_format": b.setting(encoding.string, "glance_image_conversion_output_format",
+        "output_format": b.required(encoding.string, "glance_image_conversion_output_format",
                                    "[image_conversion] output_format"),
-        "ignore_user_roles": b.encode(encoding.plain_list, s("glance_inject_image_metadata_ignore_user_roles"),
+        "ignore_user_roles": b.encode(encoding.plain_list, s("glance_inject_image_metadata_ignore_user_roles") or (),
                                       "glance_inject_image_metadata_ignore_user_roles",
                                       "[inject_metadata_properties] ignore_user_roles"),
         "inject": b.setting(encoding.mapping, "glance_inject_image_metadata", "[inject_metadata_properties] inject"),
@@ -176,13 +188,13 @@ def _keystone(b: _Builder) -> dict:
     url = b.needed("keystone_internal_url", f"{section} auth_url", consequence)
     keystone = {
         "url": b.encode(encoding.string, url, "keystone_internal_url", f"{section} auth_url"),
-        "project_domain_id": b.setting(encoding.string, "default_project_domain_id", f"{section} project_domain_id"),
-        "user_domain_id": b.setting(encoding.string, "default_user_domain_id", f"{section} user_domain_id"),
-        "username": b.setting(encoding.string, "glance_keystone_user", f"{section} username"),
+        "project_domain_id": b.required(encoding.string, "default_project_domain_id", f"{section} project_domain_id"),
+        "user_domain_id": b.required(encoding.string, "default_user_domain_id", f"{section} user_domain_id"),
+        "username": b.required(encoding.string, "glance_keystone_user", f"{section} username"),
         "password": b.secret_value(KEYSTONE_PASSWORD, f"{section} password",
                                    "glance-api cannot authenticate its service user"),
         "cafile": b.setting(encoding.string, "openstack_cacert", f"{section} cafile"),
-        "region_name": b.setting(encoding.string, "openstack_region_name", f"{section} region_name"),
+        "region_name": b.required(encoding.string, "openstack_region_name", f"{section} region_name"),
         "memcached_servers": None,
         "memcache_secret_key": None,
     }
@@ -199,8 +211,8 @@ def _keystone(b: _Builder) -> dict:
 def _stores(b: _Builder) -> dict:
     settings = b.settings
     stores: dict[str, Any] = {
-        "default_backend": b.encode(encoding.string, settings.default_backend, "glance_default_backend",
-                                    "[glance_store] default_backend"),
+        "default_backend": b.required(encoding.string, "glance_default_backend", "[glance_store] default_backend",
+                                      settings.default_backend or ""),
         "file": [],
         "rbd": None, "s3": None, "swift": None, "vmware": None,
     }
@@ -208,14 +220,14 @@ def _stores(b: _Builder) -> dict:
         if store.type == "file":
             variable = "glance_file_datadir" if store.id == "file" else "glance_extra_file_stores"
             section = b.encode(_section_name, store.id, variable, f"[{store.id}]")
-            datadir = b.encode(encoding.string, store.datadir, variable, f"[{store.id}] filesystem_store_datadir")
+            datadir = b.required(encoding.string, variable, f"[{store.id}] filesystem_store_datadir", store.datadir)
             if section is not None and datadir is not None:
                 stores["file"].append({"id": section, "datadir": datadir})
         elif store.type == "rbd":
             cluster = settings.value("ceph_cluster")
             stores["rbd"] = {
-                "user": b.setting(encoding.string, "ceph_glance_user", "[rbd] rbd_store_user"),
-                "pool": b.setting(encoding.string, "ceph_glance_pool_name", "[rbd] rbd_store_pool"),
+                "user": b.required(encoding.string, "ceph_glance_user", "[rbd] rbd_store_user"),
+                "pool": b.required(encoding.string, "ceph_glance_pool_name", "[rbd] rbd_store_pool"),
                 "ceph_conf": b.encode(encoding.string, f"/etc/ceph/{cluster}.conf", "ceph_cluster",
                                       "[rbd] rbd_store_ceph_conf"),
             }
@@ -231,7 +243,7 @@ def _stores(b: _Builder) -> dict:
                 "secret_key": b.secret_value(S3_SECRET_KEY, "[s3] s3_store_secret_key", "the s3 store cannot work"),
             }
         elif store.type == "swift":
-            stores["swift"] = {"region": b.setting(encoding.string, "openstack_region_name",
+            stores["swift"] = {"region": b.required(encoding.string, "openstack_region_name",
                                                    "[swift] swift_store_region")}
         elif store.type == "vmware":
             stores["vmware"] = _vmware(b)

@@ -12,6 +12,7 @@ from . import (
     default_backend_unknown,
     file_store_invalid,
     filter_allow_and_deny,
+    filter_host_invalid,
     glance_download_ports,
     import_method_unknown,
     import_plugin_unknown,
@@ -29,6 +30,7 @@ from . import (
     staging_system_directory,
     staging_uri_form,
     staging_volatile,
+    value_empty,
     variable_misspelled,
     web_download_allowed_hosts,
 )
@@ -52,10 +54,12 @@ RULES: tuple[ModuleType, ...] = (
     inject_metadata_admin_role,
     port_range,
     filter_allow_and_deny,
+    filter_host_invalid,
     web_download_allowed_hosts,
     glance_download_ports,
     conversion_format_ceph,
     ini_unsafe_value,
+    value_empty,
     variable_misspelled,
     multi_node_staging,
 )
