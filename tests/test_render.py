@@ -222,3 +222,34 @@ def test_check_glance_without_glance_installed_exits_2(tmp_path, capsys):
     assert code == 2
     assert "pip install 'xdeploy-glance[glance]'" in err
     assert not (tmp_path / "out").exists()
+
+
+INJECTION = "x\n[DEFAULT]\nauth_strategy = noauth"
+
+
+@pytest.mark.parametrize("line", [
+    f"glance_staging_store_uri: {INJECTION!r}".replace("'", '"'),
+    f"glance_inject_image_metadata: {{team: {INJECTION!r}}}".replace("'", '"'),
+    f"glance_web_download_allowed_hosts: [{INJECTION!r}]".replace("'", '"'),
+    f"glance_paste_flavor: {INJECTION!r}".replace("'", '"'),
+])
+def test_cli_never_writes_an_injected_section_from_the_globals(line, tmp_path, capsys):
+    globals_file = tmp_path / "globals.yml"
+    globals_file.write_text(line + "\n")
+    code, out, err = run(capsys, "render", "-c", globals_file, "-o", tmp_path / "out")
+    assert code == 1 and out == ""
+    assert "ini-unsafe-value" in err and "nothing was written" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_never_writes_an_injected_section_from_an_inventory_host(tmp_path, capsys):
+    globals_file = tmp_path / "globals.yml"
+    globals_file.write_text("glance_staging_shared: true\n")
+    inventory = tmp_path / "inventory.yml"
+    inventory.write_text("glance-api:\n  hosts:\n    api1:\n"
+                         f"      glance_worker_self_reference_url: \"http://api1:9292{INJECTION!r}\"\n".replace("'", "")
+                         + "    api2: {}\n")
+    code, out, err = run(capsys, "render", "-c", globals_file, "-i", inventory, "-o", tmp_path / "out")
+    assert code == 1 and out == ""
+    assert "error [ini-unsafe-value] glance_worker_self_reference_url:" in err and "(host api1)" in err
+    assert not (tmp_path / "out").exists()
