@@ -4,7 +4,8 @@ glance-direct stages on the host that received the upload; the import request ma
 another host. Glance proxies it to the staging host through that host's
 worker_self_reference_url. Without it (and without shared staging) the other host finds no data
 and the import fails. Set glance_staging_shared when staging is on NFS or CephFS, or set
-glance_worker_self_reference_url per host in the inventory.
+glance_worker_self_reference_url per host in the inventory (and not in the globals: globals are
+extra vars, so a value there replaces every host's own).
 """
 from ..findings import Location
 from .base import Problem, RuleContext, Severity
@@ -22,7 +23,9 @@ def check(context: RuleContext):
         return
     global_url = context.settings.value(URL)
     where = context.settings.location(URL) or (Location(context.inventory) if context.inventory else None)
-    urls = {host.name: host.variables.get(URL, global_url) for host in hosts}
+    # The globals are extra vars: when they set the URL, Ansible gives every host that one value.
+    set_in_globals = context.settings.location(URL) is not None
+    urls = {host.name: global_url if set_in_globals else host.variables.get(URL, global_url) for host in hosts}
     missing = sorted(name for name, url in urls.items() if not url)
     if missing:
         yield Problem(URL, f"{len(hosts)} glance-api hosts stage locally, but {', '.join(missing)} "
