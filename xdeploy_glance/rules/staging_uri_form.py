@@ -18,8 +18,12 @@ def check(context: RuleContext):
     uri = context.settings.value("glance_staging_store_uri")
     if not uri:
         return  # an empty URI is the concern of staging-required
-    parts = urlsplit(uri)
     name = "glance_staging_store_uri"
+    try:
+        parts = urlsplit(uri)
+    except ValueError as error:  # e.g. an unclosed IPv6 bracket
+        yield Problem(name, f"{uri!r} is not a URI ({error})", "write file:///absolute/path")
+        return
     if parts.scheme != "file":
         yield Problem(name, f"{uri!r} does not start with file://; Glance stages only on a local path",
                       "write file:///absolute/path, e.g. file:///var/lib/glance/staging")
