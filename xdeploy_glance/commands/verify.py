@@ -20,16 +20,23 @@ pytest-testinfra check per host:
   staging-free-space          free space covers the requirement (the same formula as reconfigure)
   staging-rotational-policy   glance_staging_rotational_policy holds
   staging-shared              with glance_staging_shared, staging is on a network filesystem
+  config-matches-render       the deployed glance-api.conf and glance-image-import.conf are what
+                              `render` produces for the host; a failure shows the diff (secrets masked)
   no-config-overrides         no *.conf in a glance.conf.d/ or glance-api.conf.d/ Glance would read
   staging-leftovers           with --leftovers-older-than: old staged files named after images
                               (reported, never deleted)
+
+Give verify what the hosts were deployed with: the globals (-c), kolla's passwords.yml (-p) and
+custom config directory (--overrides), as for `render`. The deployed files are looked for in
+{{ node_config_directory }}/glance-api/ (default /etc/kolla/glance-api).
 
 Hosts are reached the way Ansible reaches them (local or ssh, from the inventory), so the checks
 run as fast as plain ssh. Exit status: 0 every check passed, 1 a check failed (or a host could not
 be checked), 2 usage error or unreadable input.
 
 Examples:
-  xdeploy-glance verify -c /etc/kolla/globals.yml -i multinode
+  xdeploy-glance verify -c /etc/kolla/globals.yml -p /etc/kolla/passwords.yml \\
+      --overrides /etc/kolla/config -i multinode
   xdeploy-glance verify -c globals.yml -i multinode --limit control01 --junitxml verify.xml
 """
 
@@ -40,6 +47,10 @@ PYTEST_FAILED = 1
 
 def configure(parser: argparse.ArgumentParser) -> None:
     add_globals_arguments(parser, inventory_help="Ansible inventory (required); its glance-api group is checked")
+    parser.add_argument("-p", "--passwords", metavar="PATH", help="kolla-ansible passwords.yml with the secrets "
+                                                                  "render writes into glance-api.conf")
+    parser.add_argument("--overrides", metavar="DIR", help="custom-config root with the override files render "
+                                                           "merges (kolla's node_custom_config, e.g. /etc/kolla/config)")
     parser.add_argument("-l", "--limit", metavar="HOSTS",
                         help="check only these hosts of the glance-api group (Ansible's --limit patterns)")
     parser.add_argument("--junitxml", metavar="FILE", help="also write a JUnit XML report: one test case per "
@@ -62,12 +73,20 @@ def run(args: argparse.Namespace) -> int:
             parse_age(args.leftovers_older_than)
     except (ExpectationError, ValueError) as error:
         raise UsageError(str(error)) from None
+    if args.passwords is not None and not Path(args.passwords).is_file():
+        raise UsageError(f"{args.passwords}: no such passwords file")
+    if args.overrides is not None and not Path(args.overrides).is_dir():
+        raise UsageError(f"{args.overrides}: the overrides directory does not exist")
     inventory = str(Path(args.inventory).absolute())
     hosts = selected_hosts(inventory, args.limit)
     command = [sys.executable, "-m", "pytest", "--pyargs", CHECKS_PACKAGE,
                "--hosts=" + ",".join(f"ansible://{host}" for host in hosts), f"--ansible-inventory={inventory}",
                *(f"--glance-globals={path}" for path in paths),
                "-p", "no:cacheprovider", "--noconftest", "-rfE", "-o", "junit_suite_name=xdeploy-glance-verify"]
+    if args.passwords is not None:
+        command.append(f"--glance-passwords={Path(args.passwords).absolute()}")
+    if args.overrides is not None:
+        command.append(f"--glance-overrides={Path(args.overrides).absolute()}")
     if args.junitxml:
         command.append(f"--junitxml={Path(args.junitxml).absolute()}")
     if args.leftovers_older_than is not None:

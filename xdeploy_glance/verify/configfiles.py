@@ -11,38 +11,27 @@ from __future__ import annotations
 
 import difflib
 import posixpath
-import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
+from ..render.masking import mask_line
+
 OVERRIDE_DIRECTORY_NAMES = ("glance.conf.d", "glance-api.conf.d")  # oslo.config: <project>, <prog>
 OSLO_SYSTEM_DIRECTORIES = ("/etc/glance", "/etc")
-# Options whose values are credentials, by name: Glance's own and the oslo libraries' spellings.
-_SECRET_OPTION = re.compile(r"(password|passwd|secret|token|(^|_)key$|transport_url|^connection$|credential)",
-                            re.IGNORECASE)
-_OPTION_LINE = re.compile(r"^(?P<name>\s*[^=\s#;][^=]*?)(?P<separator>\s*=\s*)(?P<value>.*)$")
-MASK = "********"
-
 # Lists each existing directory ("D <dir>") and the *.conf entries oslo.config's glob would read ("F <path>").
 LIST_OVERRIDES_SCRIPT = ('for d in "$@"; do if [ -d "$d" ]; then echo "D $d"; '
                          'for f in "$d"/*.conf; do if [ -e "$f" ]; then echo "F $f"; fi; done; fi; done')
 
 
-def mask_secrets(line: str) -> str:
-    """`password = s3cret` -> `password = ********`; other lines unchanged."""
-    match = _OPTION_LINE.match(line)
-    if match and match["value"].strip() and _SECRET_OPTION.search(match["name"].strip()):
-        return f"{match['name']}{match['separator']}{MASK}"
-    return line
-
-
-def masked_diff(expected: str, deployed: str, expected_name: str, deployed_name: str) -> str:
-    """A unified diff from what render produces to what is deployed, credentials masked on both sides."""
+def drift_diff(rendered: str, deployed: str, rendered_name: str, deployed_name: str,
+               secrets: Iterable[str] = ()) -> str:
+    """A unified diff from what render produces to what is deployed, with render's own secret masking."""
     lines = []
-    for line in difflib.unified_diff(expected.splitlines(), deployed.splitlines(), expected_name, deployed_name,
-                                     lineterm=""):
-        is_header = line.startswith(("---", "+++", "@@"))
-        lines.append(line if is_header else line[:1] + mask_secrets(line[1:]))
+    for line in difflib.unified_diff(rendered.splitlines(keepends=True), deployed.splitlines(keepends=True),
+                                     rendered_name, deployed_name):
+        lines.append(mask_line(line.rstrip("\n"), secrets))
+        if not line.endswith("\n"):
+            lines.append("\\ No newline at end of file")
     return "\n".join(lines)
 
 

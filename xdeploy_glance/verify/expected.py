@@ -11,9 +11,9 @@ import posixpath
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from .. import schema
+from .. import checker, schema
 from ..capacity import StagingRequirement, required_staging_bytes
-from ..checker import MergedGlobals, run as check_globals
+from ..checker import MergedGlobals
 from ..findings import Severity
 from ..loading import InputError, expand_sources
 from ..settings import Settings, is_templated
@@ -72,17 +72,17 @@ class HostExpectations:
 
 
 def expectations_for(host: str, host_vars: Mapping[str, Any], globals_values: Mapping[str, Any]) -> HostExpectations:
-    """Merge one host's inventory variables under the globals and normalize them like the validator does."""
+    """Merge one host's inventory variables under the globals and check them as `render` and the roles do."""
     known = schema.variables()
     raw = {name: value for name, value in host_vars.items() if name in known}
     raw.update({name: value for name, value in globals_values.items() if name in known})
-    templated = {name: value for name, value in raw.items() if is_templated(value)}
-    checkable = {name: value for name, value in raw.items() if name not in templated}
-    problems = [f"{finding.variable}: {finding.message}"
-                for finding in schema.validate(checkable, lambda name, subpath: None)]
-    if problems:
+    result = checker.check_globals(MergedGlobals(raw, {}, ()))
+    errors = [f"{finding.variable}: {finding.message}" if finding.variable else finding.message
+              for finding in result.findings if finding.severity is Severity.ERROR]
+    if errors:
         raise ExpectationError(f"invalid values for {host} (globals merged with its inventory variables): "
-                               + "; ".join(problems))
+                               + "; ".join(errors))
+    templated = {name: value for name, value in raw.items() if is_templated(value)}
     config_directory = globals_values.get(NODE_CONFIG_DIRECTORY,
                                           host_vars.get(NODE_CONFIG_DIRECTORY, NODE_CONFIG_DIRECTORY_DEFAULT))
     if is_templated(config_directory):
@@ -90,8 +90,7 @@ def expectations_for(host: str, host_vars: Mapping[str, Any], globals_values: Ma
     elif not isinstance(config_directory, str) or not config_directory.startswith("/"):
         raise ExpectationError(f"{NODE_CONFIG_DIRECTORY} must be an absolute path for {host}, "
                                f"got {config_directory!r}")
-    settings = Settings.build(checkable, {}, skip=templated)
-    return HostExpectations(host, settings, templated, str(config_directory))
+    return HostExpectations(host, result.settings, templated, str(config_directory))
 
 
 def load_globals(paths: list[str]) -> MergedGlobals:
@@ -102,7 +101,7 @@ def load_globals(paths: list[str]) -> MergedGlobals:
         raise ExpectationError(str(error)) from None
     if not files:
         raise ExpectationError(f"no globals files found in {', '.join(paths)}")
-    result = check_globals(files)
+    result = checker.run(files)
     errors = [finding for finding in result.findings if finding.severity is Severity.ERROR]
     if errors:
         shown = "; ".join(": ".join(str(part) for part in (finding.location, finding.variable, finding.message) if part)

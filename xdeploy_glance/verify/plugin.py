@@ -11,6 +11,7 @@ unless checks marked `glance_verify` are collected. Fixtures for writing more ch
     glance_globals          the merged globals files (xdeploy_glance.checker.MergedGlobals)
     glance_expected         per host: what the host should look like (verify.expected.HostExpectations)
     glance_staging_probe    per host: the staging role's probe module result for the staging directory
+    glance_rendered         per host: render's output (xdeploy_glance.render.RenderResult) for that host
     glance_leftovers_older_than  (minutes, text) of --glance-leftovers-older-than
 """
 from __future__ import annotations
@@ -49,6 +50,8 @@ class VerifyRun:
     """State of a verification session, kept in the pytest config stash."""
 
     merged_globals: object  # xdeploy_glance.checker.MergedGlobals, imported lazily
+    secrets: dict  # kolla passwords.yml names -> values, for render
+    overrides_dir: Path | None  # kolla's node_custom_config, for render
     leftover_age: tuple[int, str] | None  # (minutes, as the user wrote it); None: the check does not run
     labels: dict[str, tuple[str, str]]  # nodeid -> (host, check)
 
@@ -58,6 +61,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--glance-globals", action="append", default=[], metavar="PATH",
                     help="globals file or globals.d directory the hosts were deployed with; repeatable, later "
                          "files win (as with `xdeploy-glance validate -c`)")
+    group.addoption("--glance-passwords", metavar="PATH", default=None,
+                    help="kolla passwords.yml the hosts were deployed with: the secrets render writes into "
+                         "glance-api.conf (as with `xdeploy-glance render -p`)")
+    group.addoption("--glance-overrides", metavar="DIR", default=None,
+                    help="kolla's node_custom_config (e.g. /etc/kolla/config) with the override files render "
+                         "merges (as with `xdeploy-glance render --overrides`)")
     group.addoption("--glance-leftovers-older-than", metavar="AGE", default=None,
                     help="also report staged files whose names are image ids and that are older than AGE "
                          "(90m, 24h, 7d); they are never deleted. Without it that check does not run")
@@ -80,7 +89,8 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     checks = [item for item in items if item.get_closest_marker(MARKER)]
     if not checks:
         return
-    run = VerifyRun(_load_globals(config), _leftover_age(config), {})
+    merged = _load_globals(config)
+    run = VerifyRun(merged, _load_secrets(config, merged.values), _overrides_dir(config), _leftover_age(config), {})
     for item in checks:
         host = _host_of(item)
         if host is not None and not host.backend.HAS_RUN_ANSIBLE:
@@ -106,6 +116,31 @@ def _load_globals(config: pytest.Config):
         return load_globals(paths)
     except ExpectationError as error:
         raise pytest.UsageError(str(error)) from None
+
+
+def _load_secrets(config: pytest.Config, globals_values) -> dict:
+    from ..findings import Severity
+    from ..loading import InputError
+    from ..render import passwords
+
+    path = config.getoption("glance_passwords")
+    try:
+        secrets, findings = passwords.load(path, globals_values)
+    except InputError as error:
+        raise pytest.UsageError(str(error)) from None
+    errors = [finding.message for finding in findings if finding.severity is Severity.ERROR]
+    if errors:
+        raise pytest.UsageError(f"{path}: {'; '.join(errors)}")
+    return secrets
+
+
+def _overrides_dir(config: pytest.Config) -> Path | None:
+    directory = config.getoption("glance_overrides")
+    if directory is None:
+        return None
+    if not Path(directory).is_dir():
+        raise pytest.UsageError(f"{directory}: the overrides directory does not exist")
+    return Path(directory)
 
 
 def _leftover_age(config: pytest.Config) -> tuple[int, str] | None:
@@ -169,6 +204,27 @@ def glance_expected(host, glance_globals):
         return expectations_for(name, host.ansible.get_variables(), glance_globals.values)
     except ExpectationError as error:
         pytest.fail(str(error), pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def glance_rendered(request: pytest.FixtureRequest, glance_expected):
+    """render's output for this host (xdeploy_glance.render.RenderResult): what its config files must hold."""
+    from ..render import OverrideError, render_host
+
+    run = _verify_run(request)
+    templated = sorted(name for name in glance_expected.templated if name in glance_expected.settings)
+    if templated:
+        names = ", ".join(templated)
+        pytest.fail(f"cannot render the config of {glance_expected.host}: {names} hold Jinja, which only Ansible "
+                    "resolves; verify renders literal values", pytrace=False)
+    try:
+        rendered = render_host(glance_expected.settings, glance_expected.host, run.secrets, run.overrides_dir)
+    except OverrideError as error:
+        pytest.fail(str(error), pytrace=False)
+    if not rendered.ok:
+        pytest.fail(f"render refuses the values of {glance_expected.host}, so there is nothing to compare with: "
+                    + "; ".join(finding.message for finding in rendered.findings), pytrace=False)
+    return rendered
 
 
 @pytest.fixture(scope="session")
