@@ -1,4 +1,4 @@
-"""The roles are lint-clean (ansible-lint production profile, yamllint) and their specs match the schema."""
+"""Roles and playbooks are lint-clean (ansible-lint production profile, yamllint); role specs match the schema."""
 from __future__ import annotations
 
 import subprocess
@@ -28,13 +28,15 @@ def test_argument_specs_offer_every_schema_choice():
 
 
 def test_ansible_lint_production_profile_is_clean(tmp_path):
-    result = lint(tmp_path, str(VENV_BIN / "ansible-lint"), "--offline", "--profile", "production", "roles/")
+    result = lint(tmp_path, str(VENV_BIN / "ansible-lint"), "--offline", "--profile", "production", "roles/",
+                  "playbooks/")
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Profile 'production' was required, and it passed" in result.stdout + result.stderr
 
 
 def test_yamllint_is_clean(tmp_path):
-    result = lint(tmp_path, str(VENV_BIN / "yamllint"), "--strict", "roles/", ".yamllint", ".ansible-lint")
+    result = lint(tmp_path, str(VENV_BIN / "yamllint"), "--strict", "roles/", "playbooks/", ".yamllint",
+                  ".ansible-lint")
 
     assert result.returncode == 0, result.stdout + result.stderr

@@ -16,6 +16,27 @@ import yaml
 
 from . import schema
 
+# Variables the roles take that are not the product's settings: kolla-ansible's own globals (same
+# names and defaults as kolla's group_vars/all, which win over these in an XDeploy run) and knobs of
+# the roles themselves.
+NODE_CONFIG_DIRECTORY = {
+    "description": ["kolla-ansible's node_config_directory: the config files go to its glance-api/ directory."],
+    "type": "str", "default": "/etc/kolla"}
+NODE_CUSTOM_CONFIG = {
+    "description": ["kolla-ansible's node_custom_config, on the deploy host: override files are merged from "
+                    "global.conf, glance.conf, glance/<file> and glance/<host>/<file> below it (a missing "
+                    "directory means no overrides)."],
+    "type": "str", "default": "/etc/kolla/config"}
+CONFIG_OWNER_USER = {"description": ["kolla-ansible's config_owner_user: owner of the deployed config files."],
+                     "type": "str", "default": "root"}
+CONFIG_OWNER_GROUP = {"description": ["kolla-ansible's config_owner_group: group of the deployed config files."],
+                      "type": "str", "default": "root"}
+GLANCE_API_RESTART_COMMAND = {
+    "description": ["Command the handler runs on a host whose config files changed (and only then); empty "
+                    "disables the restart. The default restarts kolla's glance_api container with the host's "
+                    "container engine."],
+    "type": "str", "default": "{{ kolla_container_engine | default('docker') }} restart glance_api"}
+
 ROLE_VARIABLES = {
     "glance_import_staging": {
         "short_description": "Provision the Glance image-import staging directory, after checking its filesystem",
@@ -40,10 +61,28 @@ ROLE_VARIABLES = {
             "glance_image_import_plugins",
             "glance_image_conversion_output_format",
         ),
+        "options": {},
+    },
+    "glance_import_config": {
+        "short_description": "Render glance-api.conf and glance-image-import.conf and deploy them to each host",
+        "description": [
+            "Renders both files with the same code as `xdeploy-glance render` from every setting of the "
+            "schema the host sees (`xdeploy-glance schema` lists them), merges the override files, and copies "
+            "them to {{ node_config_directory }}/glance-api/ with mode 0640.",
+            "Secrets never show in the output: diffs are masked. A change notifies the restart handler.",
+        ],
+        "variables": (),
+        "options": {
+            "node_config_directory": NODE_CONFIG_DIRECTORY,
+            "node_custom_config": NODE_CUSTOM_CONFIG,
+            "config_owner_user": CONFIG_OWNER_USER,
+            "config_owner_group": CONFIG_OWNER_GROUP,
+            "glance_api_restart_command": GLANCE_API_RESTART_COMMAND,
+        },
     },
 }
-HEADER = ("# Generated from schemas/xdeploy-glance-globals.schema.json by\n"
-          "# `python -m xdeploy_glance.argspecs roles`; edit the schema, not this file.\n")
+HEADER = ("# Generated from schemas/xdeploy-glance-globals.schema.json and xdeploy_glance/argspecs.py\n"
+          "# by `python -m xdeploy_glance.argspecs roles`; edit those, not this file.\n")
 # Ansible option types by the schema's x-kind (JSON types decide between str and raw).
 _TYPES_BY_KIND = {"size": "raw", "bool": "bool", "integer": "int", "mapping": "dict", "list": "list"}
 
@@ -70,12 +109,14 @@ def argument_specs(role: str) -> dict[str, Any]:
     return {"argument_specs": {"main": {
         "short_description": entry["short_description"],
         "description": entry["description"],
-        "options": {name: _option(name) for name in entry["variables"]},
+        "options": {**{name: _option(name) for name in entry["variables"]}, **entry["options"]},
     }}}
 
 
 def defaults(role: str) -> dict[str, Any]:
-    return {name: schema.variables()[name].default for name in ROLE_VARIABLES[role]["variables"]}
+    entry = ROLE_VARIABLES[role]
+    return {**{name: schema.variables()[name].default for name in entry["variables"]},
+            **{name: option["default"] for name, option in entry["options"].items()}}
 
 
 class _IndentedListDumper(yaml.SafeDumper):

@@ -1,7 +1,7 @@
 """Run real ansible-playbook from tests and read what it reported.
 
-    run_playbook(playbook, inventory, workdir, extra_vars=..., check=..., diff=..., tags=..., limit=...)
-        -> PlaybookRun
+    run_playbook(playbook, inventory, workdir, extra_vars=..., check=..., diff=..., tags=..., limit=...,
+                 env=..., extra_args=...) -> PlaybookRun
 
 Ansible's state (ANSIBLE_HOME, temp dirs, ssh control sockets) goes under `workdir`, so tests
 never write to $HOME. Results are printed as single-line JSON so failures can be parsed back.
@@ -97,8 +97,8 @@ def ansible_env(workdir: Path) -> dict[str, str]:
 
 def run_playbook(playbook: Path, inventory: str | Path, workdir: Path, *, extra_vars: dict | None = None,
                  check: bool = False, diff: bool = False, tags: str | None = None, limit: str | None = None,
-                 env: dict[str, str] | None = None) -> PlaybookRun:
-    command = [str(VENV_BIN / "ansible-playbook"), "-i", str(inventory), str(playbook)]
+                 env: dict[str, str] | None = None, extra_args: tuple[str, ...] = ()) -> PlaybookRun:
+    command = [str(VENV_BIN / "ansible-playbook"), "-i", str(inventory), str(playbook), *extra_args]
     if extra_vars:
         command += ["-e", json.dumps(extra_vars)]
     if check:

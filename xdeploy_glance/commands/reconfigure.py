@@ -1,0 +1,176 @@
+"""`xdeploy-glance reconfigure`: run the packaged playbook (validate, config, staging) with ansible-playbook."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .common import add_globals_arguments, globals_paths
+
+HELP = "validate, then deploy the config files and the staging directory to the hosts (ansible-playbook)"
+DESCRIPTION = """\
+Run the packaged reconfigure playbook on the inventory's glance-api hosts, kolla-style:
+
+  1. validate the globals on the controller (as `validate` does); errors stop the run before
+     any host is touched
+  2. render glance-api.conf and glance-image-import.conf per host (as `render` does), merge the
+     override files, and deploy them to {{ node_config_directory }}/glance-api/ (mode 0640); a
+     host whose files changed runs glance_api_restart_command
+  3. check each host's staging filesystem (free space for the largest imports, rotational
+     device, tmpfs, shared storage) and create the staging directory with its owner and mode;
+     nothing in it is ever deleted
+
+The globals are passed as extra vars (-e @FILE, in the order given), as kolla-ansible passes
+globals.yml and passwords.yml. Roles, the playbook and the Ansible settings they need come with
+this package; local hosts get this Python as their interpreter unless the inventory names one.
+Ansible's output is streamed as it runs.
+
+Afterwards `verify` checks every host (skipped with --check or --no-verify).
+
+Exit status: ansible-playbook's (0 ok, 2 a host failed, 4 unreachable, ...), else verify's
+(1 a check failed); 2 also for usage errors before Ansible starts.
+
+Examples:
+  xdeploy-glance reconfigure -c /etc/kolla/globals.yml -p /etc/kolla/passwords.yml -i multinode
+  xdeploy-glance reconfigure -c globals.yml -i multinode --check --diff --limit control01
+  xdeploy-glance reconfigure -c globals.yml -i multinode --tags glance_staging
+"""
+
+PLAYBOOK = "reconfigure.yml"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    add_globals_arguments(parser, inventory_help="Ansible inventory (required); the play runs on its glance-api group")
+    parser.add_argument("-p", "--passwords", metavar="PATH", help="kolla-ansible passwords.yml with the secrets "
+                                                                  "glance-api.conf needs")
+    parser.add_argument("--overrides", metavar="DIR", help="custom-config root with override files to merge "
+                                                           "(kolla's node_custom_config, e.g. /etc/kolla/config); "
+                                                           "without it none are merged, as with render")
+    parser.add_argument("--check", action="store_true", help="show what would change and change nothing")
+    parser.add_argument("--diff", action="store_true", help="show the changes to files (secrets masked)")
+    parser.add_argument("-l", "--limit", metavar="HOSTS", help="only these hosts (Ansible's --limit patterns)")
+    parser.add_argument("-t", "--tags", metavar="TAGS", help="only these parts: glance_config, glance_staging, "
+                        "glance_staging_capacity, glance_staging_rotational, glance_staging_filesystem, "
+                        "glance_staging_directory (validation always runs)")
+    parser.add_argument("-e", "--extra-vars", dest="extra_vars", action="append", default=[], metavar="VARS",
+                        help="more extra vars for ansible-playbook (key=value or @file), after the globals")
+    parser.add_argument("-b", "--become", action="store_true", help="become root on the hosts (sudo)")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more Ansible output (-vvv for debugging)")
+    parser.add_argument("--no-verify", action="store_true", help="do not run `verify` after a successful run")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..cli import UsageError
+    from ..loading import InputError, expand_sources
+
+    paths = [str(Path(path).absolute()) for path in globals_paths(args)]
+    try:
+        files = expand_sources(paths)
+    except InputError as error:
+        raise UsageError(str(error)) from None
+    if not files:
+        raise UsageError(f"no globals files found in {', '.join(paths)}")
+    if not args.inventory:
+        raise UsageError("no inventory given: use -i INVENTORY (the play runs on its glance-api group)")
+    inventory = Path(args.inventory).absolute()
+    if not inventory.exists():
+        raise UsageError(f"{args.inventory}: no such inventory")
+    if args.passwords is not None and not Path(args.passwords).is_file():
+        raise UsageError(f"{args.passwords}: no such passwords file")
+    if args.overrides is not None and not Path(args.overrides).is_dir():
+        raise UsageError(f"{args.overrides}: the overrides directory does not exist")
+
+    with tempfile.TemporaryDirectory(prefix="xdeploy-glance-reconfigure-") as workdir:
+        command = playbook_command(args, files, inventory, local_interpreters(inventory, Path(workdir)))
+        returncode = subprocess.run(command, env=environment()).returncode
+    if returncode != 0 or args.check or args.no_verify:
+        return returncode
+    return _verify(args, paths)
+
+
+def playbook_command(args: argparse.Namespace, files: list[Path], inventory: Path,
+                     interpreters: Path | None) -> list[str]:
+    from ..resources import data_dir
+
+    command = [sys.executable, "-m", "ansible", "playbook", "-i", str(inventory)]
+    if interpreters is not None:
+        command += ["-i", str(interpreters)]
+    command.append(str(data_dir("playbooks") / PLAYBOOK))
+    for path in files:
+        command += ["-e", f"@{path}"]
+    if args.passwords is not None:
+        command += ["-e", f"@{Path(args.passwords).absolute()}"]
+    # Without --overrides, no override files are merged: the same files `render` and `verify` produce.
+    command += ["-e", json.dumps({"node_custom_config": str(Path(args.overrides).absolute()) if args.overrides else ""})]
+    for extra in args.extra_vars:
+        command += ["-e", extra]
+    for flag, wanted in (("--check", args.check), ("--diff", args.diff), ("--become", args.become)):
+        if wanted:
+            command.append(flag)
+    if args.limit:
+        command += ["--limit", args.limit]
+    if args.tags:
+        command += ["--tags", args.tags]
+    if args.verbose:
+        command.append("-" + "v" * args.verbose)
+    return command
+
+
+def environment() -> dict[str, str]:
+    """What the packaged roles need from Ansible's settings, without replacing the user's ansible.cfg."""
+    from ..resources import data_dir
+
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env["ANSIBLE_ROLES_PATH"] = os.pathsep.join(filter(None, (str(data_dir("roles")), env.get("ANSIBLE_ROLES_PATH"))))
+    env.setdefault("ANSIBLE_TRANSFORM_INVALID_GROUP_CHARS", "ignore")  # kolla's group name is glance-api
+    env.setdefault("ANSIBLE_CALLBACK_RESULT_FORMAT", "yaml")  # findings are several lines: keep them readable
+    return env
+
+
+def local_interpreters(inventory: Path, workdir: Path) -> Path | None:
+    """An extra inventory giving local-connection hosts this Python, unless the inventory names one.
+
+    Interpreter discovery on a pyenv machine can pick a shim that fails (rc 127); this Python has
+    everything the modules need. Remote hosts keep Ansible's discovery.
+    """
+    os.environ.setdefault("ANSIBLE_TRANSFORM_INVALID_GROUP_CHARS", "ignore")
+    from ansible.errors import AnsibleError
+    from ansible.inventory.manager import InventoryManager
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.vars.manager import VariableManager
+
+    from ..cli import UsageError
+
+    try:
+        loader = DataLoader()
+        manager = InventoryManager(loader=loader, sources=[str(inventory)])
+        variables = VariableManager(loader=loader, inventory=manager)
+        local = sorted(host.name for host in manager.get_hosts()
+                       if _needs_interpreter(variables.get_vars(host=host, include_hostvars=False)))
+    except AnsibleError as error:
+        raise UsageError(f"{inventory}: {error}") from None
+    if not local:
+        return None
+    path = workdir / "local-interpreters.yml"
+    path.write_text(json.dumps({"all": {"hosts": {name: {"ansible_python_interpreter": sys.executable}
+                                                  for name in local}}}))
+    return path
+
+
+def _needs_interpreter(host_vars: dict) -> bool:
+    return host_vars.get("ansible_connection") == "local" and "ansible_python_interpreter" not in host_vars
+
+
+def _verify(args: argparse.Namespace, paths: list[str]) -> int:
+    from . import verify
+
+    print("\nxdeploy-glance reconfigure: checking the hosts with `xdeploy-glance verify` (--no-verify skips this)",
+          flush=True)
+    return verify.run(argparse.Namespace(globals_paths=paths, files=[], inventory=args.inventory,
+                                         passwords=args.passwords, overrides=args.overrides, limit=args.limit,
+                                         junitxml=None, leftovers_older_than=None))
