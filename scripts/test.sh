@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(qemu-utils openssh-server openssh-client e2fsprogs util-linux time)  # time: bench/run.py peak RSS
+APT_PACKAGES=(qemu-utils openssh-server openssh-client e2fsprogs util-linux time sudo)  # time: bench/run.py peak RSS; sudo: verify --become
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

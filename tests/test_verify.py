@@ -1,13 +1,15 @@
 """verify's building blocks (expectations, leftovers, config overrides) and its usage errors; no hosts needed."""
 from __future__ import annotations
 
+import json
+import socket
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
+from tests.support.verify_run import run_verify
 from xdeploy_glance.cli import main
 from xdeploy_glance.verify.configfiles import (OverrideListing, directories_glance_reads, drift_diff,
                                                override_candidates, stray_override_files)
@@ -233,3 +235,25 @@ def test_cli_rejects_a_bad_age_and_missing_globals(capsys, tmp_path):
     missing = tmp_path / "nope.yml"
     assert verify(capsys, "-c", str(missing), "-i", str(inventory)) == (
         2, f"xdeploy-glance verify: error: {missing}: no such file or directory\n")
+
+
+def test_an_unreachable_host_fails_every_check_with_the_reason(tmp_path):
+    with socket.socket() as probe:  # a port nothing listens on once the socket is closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inventory = tmp_path / "inventory.yml"
+    inventory.write_text(json.dumps({"glance-api": {"hosts": {"down1": {
+        "ansible_host": "127.0.0.1", "ansible_port": port, "ansible_user": "root",
+        "ansible_ssh_common_args": "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes",
+        "ansible_python_interpreter": sys.executable}}}}))
+
+    run = run_verify(tmp_path, REPO / "examples" / "globals.yml", inventory)
+
+    assert run.returncode == 1, run.describe()
+    assert {check for _, check in run.table} == {
+        "config-matches-render glance-api.conf", "config-matches-render glance-image-import.conf",
+        "no-config-overrides", "staging-directory", "staging-not-world-readable", "staging-free-space",
+        "staging-rotational-policy", "staging-shared"}
+    for (host, check), (outcome, message) in run.table.items():
+        assert host == "down1" and outcome in ("FAILED", "ERROR"), (check, outcome)
+        assert message == f"cannot reach down1: ssh: connect to host 127.0.0.1 port {port}: Connection refused"

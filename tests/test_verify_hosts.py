@@ -9,16 +9,14 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 
-from tests.support.ansible_run import ansible_env, local_inventory, run_playbook
+from tests.support.ansible_run import local_inventory, run_playbook
+from tests.support.verify_run import run_verify
 from xdeploy_glance.render import RenderedFile, check_values, render_host, write_files
 
 pytestmark = [pytest.mark.root, pytest.mark.skipif(os.geteuid() != 0, reason="needs root to mount filesystems")]
@@ -37,41 +35,6 @@ IMAGE_ID = "0f8e3b4c-1d2a-4b5c-9e6f-7a8b9c0d1e2f"
 SIZING = {"glance_staging_max_image_size": "8M", "glance_staging_concurrent_imports": 2,
           "glance_staging_headroom_percent": 10}
 REQUIRED_BYTES = 18454938
-
-
-@dataclass(frozen=True)
-class VerifyRun:
-    returncode: int
-    stdout: str
-    stderr: str
-
-    @property
-    def table(self) -> dict[tuple[str, str], tuple[str, str]]:
-        """The 'Glance host verification' section: (host, check) -> (outcome, first line of the message)."""
-        section = self.stdout.split(" Glance host verification ", 1)[1].split("\n", 1)[1]
-        rows = {}
-        for line in section.splitlines():
-            if line.startswith("="):
-                break
-            host, outcome, check, *detail = re.split(r"\s{2,}", line.strip(), maxsplit=3)
-            rows[(host, check)] = (outcome, detail[0] if detail else "")
-        return rows
-
-    def outcomes(self, host: str) -> dict[str, str]:
-        return {check: outcome for (name, check), (outcome, _) in self.table.items() if name == host}
-
-    def message(self, host: str, check: str) -> str:
-        return self.table[(host, check)][1]
-
-    def describe(self) -> str:
-        return f"rc={self.returncode}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
-
-
-def run_verify(workdir: Path, globals_file: Path, inventory: Path, *args: str) -> VerifyRun:
-    completed = subprocess.run([sys.executable, "-m", "xdeploy_glance", "verify", "-c", str(globals_file),
-                                "-p", str(workdir / "passwords.yml"), "-i", str(inventory), *args],
-                               capture_output=True, text=True, cwd=workdir, env=ansible_env(workdir), timeout=600)
-    return VerifyRun(completed.returncode, completed.stdout, completed.stderr)
 
 
 def write_globals(path: Path, values: dict) -> Path:
@@ -159,13 +122,15 @@ def test_local_host_passes_after_the_role_and_fails_by_name_after_each_drift(tmp
     deployed.write_text(files["glance-api.conf"])
 
     assert edited.returncode == 1, edited.describe()
-    assert edited.outcomes("localhost") == {**all_passed(*ALL_CHECKS), "config-matches-render glance-api.conf": "FAILED"}
+    assert edited.outcomes("localhost") == {**all_passed(*ALL_CHECKS),
+                                            "config-matches-render glance-api.conf": "FAILED"}
     assert edited.message("localhost", "config-matches-render glance-api.conf") == (
         f"{deployed} differs from what render produces for localhost (secrets masked; reconfigure puts it back, "
         "override files belong in the custom config):")
     assert "\n".join([f"--- rendered for localhost", f"+++ localhost:{deployed}", "@@ -6,7 +6,7 @@",
                       " log_file = /var/log/kolla/glance/glance-api.log",
-                      " enabled_import_methods = [glance-direct,web-download]", " enabled_backends = file:file,http:http",
+                      " enabled_import_methods = [glance-direct,web-download]",
+                      " enabled_backends = file:file,http:http",
                       "-image_size_cap = 1099511627776", "+image_size_cap = 1", " ", " [database]",
                       " connection = mysql+pymysql://glance:********@db.example/glance"]) in edited.stdout
     assert "w0rd" not in edited.stdout + edited.stderr
@@ -240,7 +205,7 @@ def test_ssh_hosts_each_fail_by_name_after_their_own_drift(tmp_path, ssh_hosts):
         for name, text in rendered_files(values, host).items():
             hosts.run_on(host, f"mkdir -p {kolla}/glance-api && cat > {kolla}/glance-api/{name} <<'END'\n{text}END")
 
-    clean = run_verify(tmp_path, globals_file, hosts.inventory)
+    clean = run_verify(tmp_path, globals_file, hosts.inventory, "--become")  # through sudo, as reconfigure -b
 
     assert clean.returncode == 0, clean.describe()
     assert clean.outcomes("api1") == clean.outcomes("api2") == all_passed(*ALL_CHECKS)

@@ -49,10 +49,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_globals_arguments(parser, inventory_help="Ansible inventory (required); its glance-api group is checked")
     parser.add_argument("-p", "--passwords", metavar="PATH", help="kolla-ansible passwords.yml with the secrets "
                                                                   "render writes into glance-api.conf")
-    parser.add_argument("--overrides", metavar="DIR", help="custom-config root with the override files render "
-                                                           "merges (kolla's node_custom_config, e.g. /etc/kolla/config)")
+    parser.add_argument("--overrides", metavar="DIR",
+                        help="custom-config root with the override files render merges (kolla's node_custom_config, "
+                             "e.g. /etc/kolla/config)")
     parser.add_argument("-l", "--limit", metavar="HOSTS",
                         help="check only these hosts of the glance-api group (Ansible's --limit patterns)")
+    parser.add_argument("-b", "--become", action="store_true",
+                        help="become root on the hosts (sudo), as reconfigure --become does: the staging directory "
+                             "and the config files are not readable by every user")
     parser.add_argument("--junitxml", metavar="FILE", help="also write a JUnit XML report: one test case per "
                                                            "host and check")
     parser.add_argument("--leftovers-older-than", metavar="AGE",
@@ -77,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.passwords}: no such passwords file")
     if args.overrides is not None and not Path(args.overrides).is_dir():
         raise UsageError(f"{args.overrides}: the overrides directory does not exist")
+    become = getattr(args, "become", False)  # reconfigure calls run() with a namespace of its own
     inventory = str(Path(args.inventory).absolute())
     hosts = selected_hosts(inventory, args.limit)
     command = [sys.executable, "-m", "pytest", "--pyargs", CHECKS_PACKAGE,
@@ -94,12 +99,14 @@ def run(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="xdeploy-glance-verify-") as workdir:
         # pytest runs in an empty directory: no pytest.ini or conftest.py of the caller's can change the checks
         (Path(workdir) / "pytest.ini").write_text("[pytest]\n")
-        returncode = subprocess.run(command, cwd=workdir, env=_environment()).returncode
+        returncode = subprocess.run(command, cwd=workdir, env=_environment(become)).returncode
     return returncode if returncode in (0, PYTEST_FAILED) else 2
 
 
-def _environment() -> dict[str, str]:
+def _environment(become: bool) -> dict[str, str]:
     env = dict(os.environ)
+    if become:  # read by testinfra for its ssh/local commands and by the probe's ad-hoc `ansible` call alike
+        env["ANSIBLE_BECOME"] = "true"
     # testinfra runs `ansible-inventory` and `ansible` through PATH: the ones installed next to this Python
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env.setdefault("ANSIBLE_TRANSFORM_INVALID_GROUP_CHARS", "ignore")  # kolla's group name is glance-api

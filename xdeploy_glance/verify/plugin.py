@@ -29,6 +29,7 @@ import pytest
 MARKER = "glance_verify"
 LEFTOVERS_CHECK = "test_staging_leftovers"
 PROBE_MODULE = "glance_staging_probe"
+SSH_ERROR = 255  # ssh's exit status when it could not run the command at all
 _RUN = pytest.StashKey["VerifyRun"]()
 
 
@@ -255,11 +256,23 @@ def glance_staging_probe(host, glance_expected, glance_ansible_library):
     except ExpectationError as error:
         pytest.fail(str(error), pytrace=False)
     try:
-        return host.ansible(PROBE_MODULE, json.dumps(arguments), check=True,
-                            **_interpreter_override(host.ansible.get_variables()))
+        result = host.ansible(PROBE_MODULE, json.dumps(arguments), check=True,
+                              **_interpreter_override(host.ansible.get_variables()))
     except host.ansible.AnsibleException as error:
-        pytest.fail(f"the staging probe failed on {glance_expected.host}: "
-                    f"{error.result.get('msg', error.result)}", pytrace=False)
+        result = error.result
+    except AssertionError:  # testinfra's only word on `ansible` exiting with an unexpected code, e.g. unreachable
+        try:
+            host.run("true")  # ssh itself says best why a host cannot be reached
+        except RuntimeError as error:
+            reason = _unreachable(error)
+            if reason is not None:
+                pytest.fail(f"cannot reach {glance_expected.host}: {reason}", pytrace=False)
+        raise
+    # ansible-core 2.19's --tree files can lack "failed", so a result without the probe's figures is a failure
+    if "staging_path" not in result:
+        detail = "; ".join(str(result[key]).strip() for key in ("msg", "module_stderr") if result.get(key))
+        pytest.fail(f"the staging probe failed on {glance_expected.host}: {detail or result}", pytrace=False)
+    return result
 
 
 def _interpreter_override(host_vars: dict) -> dict:
@@ -274,16 +287,27 @@ def warn(message: str) -> None:
     warnings.warn(GlanceHostWarning(message), stacklevel=2)
 
 
+def _unreachable(error: BaseException) -> str | None:
+    """ssh's reason when testinfra could not reach the host at all (it raises the CommandResult); else None."""
+    result = error.args[0] if error.args else None
+    return result.stderr.strip() if getattr(result, "rc", None) == SSH_ERROR else None
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item):
-    """An expectation only Ansible can resolve fails the check with its reason, not a traceback."""
+    """Known failures end a check with their reason, not a traceback: unknowable expectations, unreachable hosts."""
     try:
         return (yield)
     except Exception as error:
         from .expected import ExpectationError
 
-        if isinstance(error, ExpectationError) and item.get_closest_marker(MARKER):
+        if not item.get_closest_marker(MARKER):
+            raise
+        if isinstance(error, ExpectationError):
             pytest.fail(str(error), pytrace=False)
+        reason = _unreachable(error) if isinstance(error, (RuntimeError, AssertionError)) else None
+        if reason is not None:
+            pytest.fail(f"cannot reach {_host_name(_host_of(item))}: {reason}", pytrace=False)
         raise
 
 
