@@ -38,6 +38,8 @@ LOG_EXCERPT_LINES = 80
 # Lines every start prints that never explain a failure (see the lab's pitfall list).
 LOG_NOISE = ("os_brick", "Could not load 'cinder'", "EventletDeprecationWarning", "running uWSGI as root",
              "Could not find schema properties file")
+SHIMS_DIR = Path(__file__).resolve().parent / "uwsgi_imports"
+SHIMS_MODULE = "xdeploy_e2e_glance_shims"
 NO_RELEVANT_LOG_LINES = "(no relevant server-log lines)"
 PR_SET_PDEATHSIG = 1
 
@@ -113,6 +115,8 @@ class GlanceServer:
             # without --die-on-term SIGTERM means "reload", which crashes under a venv.
             "--need-app", "--die-on-term",
             "--buffer-size", "65535",
+            # Test-only adjustments inside the glance process (SQLite locking, pool errors): see the module.
+            "--pythonpath", str(SHIMS_DIR), "--import", SHIMS_MODULE,
         ]
         with self.uwsgi_log.open("ab") as log:
             self._process = subprocess.Popen(
