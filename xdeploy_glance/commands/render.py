@@ -65,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
     from ..findings import Finding, has_errors
     from ..loading import InputError, expand_sources
     from ..render import api, output, overrides, passwords
+    from ..render.masking import mask_line
     from ..reporters import REPORTERS, Report
 
     if args.check_glance and not deep_check.available():
@@ -110,6 +111,9 @@ def run(args: argparse.Namespace) -> int:
         findings.extend(_deep_check(rendered, documents))
 
     findings = _collapse_hosts(findings, [host.name for host in targets if host is not None])
+    # No message quotes a secret on purpose; this keeps one that slipped into a value out of the report too.
+    findings = [replace(f, message=mask_line(f.message, secret_values), hint=mask_line(f.hint, secret_values))
+                for f in findings]
     report = REPORTERS["text"](Report(findings=tuple(sorted(findings, key=Finding.sort_key)), files=files,
                                       tool_version=__version__))
     sys.stderr.write(report)
