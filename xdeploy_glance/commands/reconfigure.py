@@ -173,4 +173,4 @@ def _verify(args: argparse.Namespace, paths: list[str]) -> int:
           flush=True)
     return verify.run(argparse.Namespace(globals_paths=paths, files=[], inventory=args.inventory,
                                          passwords=args.passwords, overrides=args.overrides, limit=args.limit,
-                                         junitxml=None, leftovers_older_than=None))
+                                         become=args.become, junitxml=None, leftovers_older_than=None))

@@ -81,7 +81,6 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.passwords}: no such passwords file")
     if args.overrides is not None and not Path(args.overrides).is_dir():
         raise UsageError(f"{args.overrides}: the overrides directory does not exist")
-    become = getattr(args, "become", False)  # reconfigure calls run() with a namespace of its own
     inventory = str(Path(args.inventory).absolute())
     hosts = selected_hosts(inventory, args.limit)
     command = [sys.executable, "-m", "pytest", "--pyargs", CHECKS_PACKAGE,
@@ -99,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="xdeploy-glance-verify-") as workdir:
         # pytest runs in an empty directory: no pytest.ini or conftest.py of the caller's can change the checks
         (Path(workdir) / "pytest.ini").write_text("[pytest]\n")
-        returncode = subprocess.run(command, cwd=workdir, env=_environment(become)).returncode
+        returncode = subprocess.run(command, cwd=workdir, env=_environment(args.become)).returncode
     return returncode if returncode in (0, PYTEST_FAILED) else 2
 
 
