@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.verify_run import run_verify
+from tests.support.ansible_run import ansible_env
+from tests.support.verify_run import VerifyRun, run_verify
 from xdeploy_glance.cli import main
 from xdeploy_glance.verify.configfiles import (OverrideListing, directories_glance_reads, drift_diff,
                                                override_candidates, stray_override_files)
@@ -257,3 +258,24 @@ def test_an_unreachable_host_fails_every_check_with_the_reason(tmp_path):
     for (host, check), (outcome, message) in run.table.items():
         assert host == "down1" and outcome in ("FAILED", "ERROR"), (check, outcome)
         assert message == f"cannot reach down1: ssh: connect to host 127.0.0.1 port {port}: Connection refused"
+
+
+def test_plain_pytest_finds_ansible_without_the_venv_on_path(tmp_path):
+    inventory = tmp_path / "inventory.yml"
+    inventory.write_text(json.dumps({"glance-api": {"hosts": {"localhost": {
+        "ansible_connection": "local", "ansible_python_interpreter": sys.executable}}}}))
+    globals_file = tmp_path / "globals.yml"
+    globals_file.write_text(json.dumps({"glance_staging_store_uri": f"file://{tmp_path}/staging",
+                                        "node_config_directory": str(tmp_path / "kolla")}))
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    env = {**ansible_env(tmp_path), "PATH": "/usr/bin:/bin"}
+
+    result = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--pyargs",
+                             "xdeploy_glance.verify.checks", "--hosts=ansible://glance-api",
+                             f"--ansible-inventory={inventory}", f"--glance-globals={globals_file}"],
+                            cwd=tmp_path, env=env, capture_output=True, text=True)
+
+    run = VerifyRun(result.returncode, result.stdout, result.stderr)
+    assert run.returncode == 1, run.describe()  # nothing is deployed there: the checks ran, and failed
+    assert run.table[("localhost", "staging-directory")] == (
+        "FAILED", f"{tmp_path}/staging does not exist; the nearest existing parent is {tmp_path}")
