@@ -83,6 +83,19 @@ def test_a_changed_config_restarts_once_and_the_diff_masks_secrets(deployment):
 
 
 @root_only
+def test_a_host_failing_staging_still_restarts_for_its_new_config(deployment):
+    deployment.write_globals(glance_staging_max_image_size="1G")  # more than the 64 MiB tmpfs holds
+
+    run = deployment.reconfigure()
+
+    assert run.returncode == 2, run.describe()
+    assert run.failure_messages("localhost")[0].startswith("Not enough space for Glance staging")
+    assert (deployment.config_dir / "glance-api.conf").is_file()
+    assert deployment.restarts == ["restarted"]
+    assert "Glance host verification" not in run.stdout
+
+
+@root_only
 def test_invalid_globals_stop_before_any_host_is_touched(deployment):
     deployment.write_globals(glance_image_import_plugins="image_conversion,image_decompression")
     before = tree(deployment.root)
