@@ -16,8 +16,6 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 from tests.e2e.harness import TRUSTED_HEADERS_FLAVOR, write_trusted_headers_paste_ini
 from tests.support.ansible_run import VENV_BIN, PlaybookRun, local_inventory, run_playbook
 from tests.support.filesystems import run as run_command, unmount
@@ -48,18 +46,15 @@ def xdeploy_glance(*args: str, cwd: Path | None = None) -> CommandResult:
     return CommandResult(completed.returncode, completed.stdout)
 
 
-def skip_unless_root() -> None:
-    if os.geteuid() != 0:
-        pytest.skip("needs root to mount the staging tmpfs (CI runs as root)")
-
-
 def mount_tmpfs(mount_point: Path, size: str) -> None:
     mount_point.mkdir(parents=True, exist_ok=True)
     run_command("mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount_point))
 
 
 def unmount_tmpfs(mount_point: Path) -> None:
-    unmount(mount_point)
+    """Unmount if mounted: also called on a fixture's way out after a failed mount."""
+    if os.path.ismount(mount_point):
+        unmount(mount_point)
 
 
 def write_globals(path: Path, values: dict) -> Path:
