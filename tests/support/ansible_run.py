@@ -23,8 +23,9 @@ VENV_BIN = Path(sys.executable).parent
 PYTHON = sys.executable
 
 _RECAP_LINE = re.compile(r"^(?P<host>\S+)\s+:\s+(?P<counts>(?:\w+=\d+\s*)+)$")
+# "ok: [h] => {...}", "fatal: [h]: FAILED! => {...}", "ok: [h] => (item=x) => {...}", "failed: [h] (item=x) => {...}"
 _RESULT_LINE = re.compile(r"^(?P<status>ok|changed|fatal|failed|skipping): \[(?P<host>[^\]]+)\]"
-                          r"(?: => \(item=.*?\))?(?::\s*FAILED!)? => (?P<json>\{.*\})$")
+                          r"(?::\s*FAILED!)?(?: (?:=> )?\(item=.*?\))? => (?P<json>\{.*\})$")
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,8 @@ class PlaybookRun:
         for line in self.stdout.splitlines():
             match = _RESULT_LINE.match(line)
             if match:
-                results.append(TaskResult(match["status"], match["host"], json.loads(match["json"])))
+                host = match["host"].split(" -> ")[0]  # "api1 -> localhost" for a delegated task
+                results.append(TaskResult(match["status"], host, json.loads(match["json"])))
         return results
 
     def failure_messages(self, host: str) -> list[str]:
