@@ -66,3 +66,11 @@ def test_any_values_give_findings_never_an_exception(values):
     merged = MergedGlobals(dict(values), {}, (document,))
     result = checker.check_globals(merged)
     assert all(isinstance(f, Finding) for f in result.findings)
+
+
+def test_a_float_that_is_whole_is_a_size_as_json_schema_says(tmp_path):
+    globals_file = tmp_path / "globals.yml"
+    globals_file.write_text("glance_staging_max_image_size: 2048.0\nglance_image_size_cap: 1.5\n")
+    result = checker.run([str(globals_file)])
+    assert result.settings.value("glance_staging_max_image_size") == 2048
+    assert [(f.rule, f.variable) for f in result.findings] == [("schema", "glance_image_size_cap")]

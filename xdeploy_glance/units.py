@@ -11,6 +11,8 @@ def parse_size(value: int | str) -> int:
     """Bytes from an integer or a size string; K, M, G, T, P are powers of 1024, with or without i/B."""
     if isinstance(value, bool):
         raise ValueError(f"{value!r} is not a size")
+    if isinstance(value, float) and value.is_integer():  # JSON Schema counts 1.0 as an integer, so we must too
+        value = int(value)
     if isinstance(value, int):
         if value < 0:
             raise ValueError(f"size {value} is negative")
