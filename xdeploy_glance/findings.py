@@ -70,6 +70,15 @@ class Finding:
         }
 
 
+@dataclass(frozen=True)
+class RuleDoc:
+    """The documentation of a finding id: what `explain` prints and SARIF describes."""
+
+    id: str
+    severity: Severity
+    doc: str
+
+
 def has_errors(findings, strict: bool = False) -> bool:
     """True when the findings should fail a run: any error, or any warning with --strict."""
     threshold = Severity.WARNING if strict else Severity.ERROR

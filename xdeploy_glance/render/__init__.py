@@ -21,26 +21,38 @@ tests all call the same functions, so a deployed file is byte-for-byte what `ren
 Pieces: values (template context, encoded per oslo.config type by encoding), the templates in
 templates/, overrides (kolla's merge chain), checks (wrong section, option in both files),
 output (atomic writes, diffs), masking (secrets out of every diff and message). The finding ids
-the renderer adds to the validator's are listed in FINDING_IDS. render_host raises
+the renderer adds to the validator's are documented in RENDER_FINDINGS. render_host raises
 OverrideError for an override file that exists but cannot be read.
 """
 from __future__ import annotations
 
 from typing import Any
 
-FINDING_IDS = {
-    "render-unsafe-value": "error: a value (or a secret) cannot be written so that oslo.config reads it back "
-                           "unchanged; nothing is written",
-    "render-value-missing": "warning: a value an option needs is not set; the option is left out",
-    "render-secret-missing": "warning: a secret an option needs is not in passwords.yml; the option is left out",
-    "render-templated-value": "error (CLI): a global holds Jinja, which only the Ansible role can resolve",
-    "render-host-name": "error: an inventory host name that cannot be a directory name",
-    "override-syntax": "error: an override file oslo.config would refuse",
-    "override-templated": "error (CLI): an override file holds Jinja, which only the Ansible role can resolve",
-    "override-wrong-section": "warning: a known Glance option in a section where Glance never reads it",
-    "override-both-files": "warning: an option set in both files; glance-api.conf wins",
-    "glance-deep-check": "error: Glance's own option types refuse a rendered value (--check-glance)",
-}
+from ..findings import RuleDoc, Severity
+
+# The finding ids the renderer adds to the validator's; `xdeploy-glance explain` prints these docs.
+RENDER_FINDINGS = (
+    RuleDoc("render-unsafe-value", Severity.ERROR, "A value (or a secret) cannot be written so that oslo.config "
+            "reads it back unchanged.\n\nNothing is written; fix the value (see ini-unsafe-value)."),
+    RuleDoc("render-value-missing", Severity.WARNING, "A value an option needs is not set.\n\nThe option is left "
+            "out of the rendered file, so Glance uses its own default or fails where it has none."),
+    RuleDoc("render-secret-missing", Severity.WARNING, "A secret an option needs is not in passwords.yml.\n\nThe "
+            "option is left out; the tool never invents a secret."),
+    RuleDoc("render-templated-value", Severity.ERROR, "A global holds Jinja, which only the Ansible role can "
+            "resolve.\n\n`xdeploy-glance render` refuses it; `reconfigure` renders through Ansible."),
+    RuleDoc("render-host-name", Severity.ERROR, "An inventory host name cannot be used as a directory name.\n\n"
+            "render writes DIR/<host>/; rename the host or render it alone with --host."),
+    RuleDoc("override-syntax", Severity.ERROR, "An override file is not INI that oslo.config would accept."),
+    RuleDoc("override-templated", Severity.ERROR, "An override file holds Jinja, which only the Ansible role can "
+            "resolve.\n\n`xdeploy-glance render` refuses it; `reconfigure` resolves it as kolla's merge_configs does."),
+    RuleDoc("override-wrong-section", Severity.WARNING, "A known Glance option is in a section where Glance never "
+            "reads it.\n\nFor example allowed_ports under [DEFAULT] instead of [import_filtering_opts]: Glance "
+            "ignores it without a word."),
+    RuleDoc("override-both-files", Severity.WARNING, "An option is set in both glance-api.conf and "
+            "glance-image-import.conf.\n\nGlance reads glance-image-import.conf first, so glance-api.conf wins."),
+    RuleDoc("glance-deep-check", Severity.ERROR, "Glance's own option types refuse a rendered value "
+            "(--check-glance).\n\noslo-config-validator checks only names; this converts every value."),
+)
 
 _EXPORTS = {
     "check_values": "api", "render_host": "api", "RenderResult": "api",
@@ -58,4 +70,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = sorted(_EXPORTS) + ["FINDING_IDS"]
+__all__ = sorted(_EXPORTS) + ["RENDER_FINDINGS"]

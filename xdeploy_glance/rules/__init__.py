@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass
 from types import ModuleType
 
-from ..findings import Severity
+from ..findings import RuleDoc, Severity
 from . import (
     conversion_format_ceph,
     copy_image_stores,
@@ -65,13 +64,6 @@ RULES: tuple[ModuleType, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class RuleDoc:
-    id: str
-    severity: Severity
-    doc: str
-
-
 # Findings the pipeline's stages report themselves, before any rule runs.
 STAGE_RULES = (
     RuleDoc("yaml-syntax", Severity.ERROR, "A globals file is not valid YAML, not UTF-8, or too large to be one.\n\n"
@@ -87,8 +79,16 @@ STAGE_RULES = (
 )
 
 
-def all_docs() -> dict[str, RuleDoc]:
+def validator_docs() -> dict[str, RuleDoc]:
+    """The ids `validate` can report: its stages and its rules."""
     docs = {doc.id: doc for doc in STAGE_RULES}
     for rule in RULES:
         docs[rule.ID] = RuleDoc(rule.ID, rule.SEVERITY, inspect.cleandoc(rule.__doc__ or ""))
     return docs
+
+
+def all_docs() -> dict[str, RuleDoc]:
+    """Every finding id the tool reports, the renderer's included."""
+    from ..render import RENDER_FINDINGS
+
+    return {**validator_docs(), **{doc.id: doc for doc in RENDER_FINDINGS}}
