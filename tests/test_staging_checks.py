@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from xdeploy_glance.staging_checks import (directory_verdict, filesystem_verdict, rotational_verdict,
-                                           staging_path_from_uri)
+from xdeploy_glance.settings import staging_path_from_uri
+from xdeploy_glance.staging_checks import directory_verdict, filesystem_verdict, rotational_verdict
 
 
 def probe(**facts) -> dict:

@@ -5,9 +5,11 @@ templates only ever see the normalized value, so each spelling is handled in exa
 """
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
+from urllib.parse import urlsplit
 
 from . import schema
 from .findings import Location
@@ -26,6 +28,16 @@ def is_templated(value: Any) -> bool:
     if isinstance(value, (list, tuple)):
         return any(is_templated(item) for item in value)
     return False
+
+
+def staging_path_from_uri(uri: str) -> str:
+    """The directory of a file:///absolute/path URI; anything else is a ValueError."""
+    parts = urlsplit(str(uri))
+    if parts.scheme != "file" or parts.netloc or not parts.path.startswith("/") or parts.query or parts.fragment:
+        raise ValueError(f"glance_staging_store_uri must be file:///absolute/path, got {uri!r}")
+    if ".." in parts.path.split("/"):
+        raise ValueError(f"glance_staging_store_uri must not contain '..', got {uri!r}")
+    return posixpath.normpath("/" + parts.path.lstrip("/"))  # normpath keeps a leading "//" (POSIX allows it)
 
 
 def to_list(value: Any) -> tuple:
@@ -126,11 +138,11 @@ class Settings(Mapping[str, Variable]):
 
     @property
     def staging_path(self) -> str | None:
-        """The staging directory when the URI has the file:///absolute form, else None."""
-        uri = self.value("glance_staging_store_uri")
-        if uri and uri.startswith("file:///"):
-            return "/" + uri[len("file:///"):].lstrip("/")
-        return None
+        """The staging directory when the URI has the file:///absolute/path form, else None."""
+        try:
+            return staging_path_from_uri(self.value("glance_staging_store_uri"))
+        except ValueError:
+            return None
 
     @property
     def stores(self) -> tuple["Store", ...]:

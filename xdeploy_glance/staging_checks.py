@@ -8,10 +8,8 @@ Pure Python with no Ansible imports: the staging role calls these through its fi
 """
 from __future__ import annotations
 
-import posixpath
 from dataclasses import asdict, dataclass
 from typing import Any, Mapping
-from urllib.parse import urlsplit
 
 from .capacity import StagingRequirement, capacity_message
 from .rules.staging_system_directory import SYSTEM_DIRECTORIES
@@ -35,16 +33,6 @@ class Verdict:
 
     def as_dict(self) -> dict[str, str]:
         return asdict(self)
-
-
-def staging_path_from_uri(uri: str) -> str:
-    """The directory of a file:///absolute/path URI; anything else is a ValueError."""
-    parts = urlsplit(str(uri))
-    if parts.scheme != "file" or parts.netloc or not parts.path.startswith("/") or parts.query or parts.fragment:
-        raise ValueError(f"glance_staging_store_uri must be file:///absolute/path, got {uri!r}")
-    if ".." in parts.path.split("/"):
-        raise ValueError(f"glance_staging_store_uri must not contain '..', got {uri!r}")
-    return posixpath.normpath("/" + parts.path.lstrip("/"))  # normpath keeps a leading "//" (POSIX allows it)
 
 
 def capacity_verdict(requirement: StagingRequirement, probe: Probe) -> Verdict:

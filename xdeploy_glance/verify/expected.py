@@ -17,7 +17,7 @@ from ..checker import MergedGlobals
 from ..findings import Severity
 from ..loading import InputError, expand_sources
 from ..settings import Settings, is_templated
-from ..staging_checks import staging_path_from_uri
+from ..settings import staging_path_from_uri
 
 NODE_CONFIG_DIRECTORY = "node_config_directory"
 NODE_CONFIG_DIRECTORY_DEFAULT = "/etc/kolla"  # kolla's group_vars/all/common.yml

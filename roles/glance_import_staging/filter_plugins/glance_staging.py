@@ -11,7 +11,7 @@ from ansible.errors import AnsibleFilterError
 
 from xdeploy_glance import staging_checks
 from xdeploy_glance.capacity import required_staging_bytes
-from xdeploy_glance.settings import to_list
+from xdeploy_glance.settings import staging_path_from_uri, to_list
 
 
 def _clear_errors(filter_function):
@@ -27,7 +27,7 @@ def _clear_errors(filter_function):
 
 @_clear_errors
 def glance_staging_path(uri):
-    return staging_checks.staging_path_from_uri(uri)
+    return staging_path_from_uri(uri)
 
 
 @_clear_errors
