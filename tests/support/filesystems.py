@@ -118,7 +118,11 @@ def loop_ext4(tmp_path, mount_tmpfs):
         filesystem = LoopFilesystem(mount_point, device, image, f"{device}p1" if partitioned else None)
         attached.append(filesystem)  # registered before anything else can fail, so teardown detaches it
         if partitioned:
-            run("partx", "--add", device)  # losetup -P does not create the partition device on every kernel
+            # losetup -P does not create the partition device on every kernel; partx does. A loop
+            # device reused right after another test may still carry that test's partition, which
+            # makes a plain --add fail, so drop any stale one first.
+            subprocess.run(["partx", "--delete", device], capture_output=True)
+            run("partx", "--add", device)
         run("mkfs.ext4", "-q", "-F", "-m", "0", filesystem.mounted_device)
         mount_point.mkdir(parents=True, exist_ok=True)
         run("mount", filesystem.mounted_device, str(mount_point))
