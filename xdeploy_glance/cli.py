@@ -27,9 +27,14 @@ DESCRIPTION = """\
 Validate, render and provision OpenStack Glance interoperable image import for XDeploy.
 
 Typical use:
-  xdeploy-glance validate -c /etc/kolla/globals.yml        lint globals before a deploy
-  xdeploy-glance explain staging-overlap                    what a finding means
-  xdeploy-glance schema                                     every variable, type and default
+  xdeploy-glance validate -c /etc/kolla/globals.yml             lint globals before a deploy
+  xdeploy-glance render -c globals.yml -p passwords.yml -o DIR   write the two config files
+  xdeploy-glance reconfigure -c globals.yml -i multinode          validate, deploy config and staging, verify
+  xdeploy-glance verify -c globals.yml -i multinode               check deployed hosts for drift
+  xdeploy-glance explain staging-overlap                         what a finding means
+  xdeploy-glance schema                                          every variable, type and default
+
+Each command has its own --help with examples and exit codes.
 """
 
 
