@@ -92,8 +92,10 @@ def run(args: argparse.Namespace) -> int:
     documents: dict[str, object] = {}  # rendered path -> merged ini.Document (where each setting came from)
     secret_values: set[str] = set()
     if not has_errors(findings):
+        # A host's own finding is new when the globals alone do not have it in the same words.
+        global_findings = {(f.rule, f.variable, f.message) for f in findings}
         for host in targets:
-            settings, host_findings = _host_settings(result, host, findings)
+            settings, host_findings = _host_settings(result, host, global_findings)
             findings.extend(host_findings)
             if settings is None:
                 continue
@@ -125,8 +127,9 @@ def run(args: argparse.Namespace) -> int:
         if args.diff:
             sys.stdout.write(output.diff(out, rendered, secret_values))
             return 0
-        for path in output.write_files(out, rendered):
-            sys.stdout.write(f"wrote {path}\n")
+        written = set(output.write_files(out, rendered))
+        sys.stdout.writelines(f"{'wrote' if out / r.path in written else 'unchanged'} {out / r.path}\n"
+                              for r in rendered)
     except output.WriteError as exc:
         sys.stderr.write(f"xdeploy-glance render: error: {exc}\n")
         return 1
@@ -162,8 +165,10 @@ def _refuse_templated(finding):
                    hint="render through the Ansible role, or write the literal value")
 
 
-def _host_settings(result, host, global_findings):
+def _host_settings(result, host, global_findings: set[tuple]):
     """(Settings, findings) for one host: its variables apply where the globals do not set them.
+
+    `global_findings` holds (rule, variable, message) of the findings about the globals alone.
 
     Settings is None when the host's own values have errors.
     """
@@ -176,9 +181,8 @@ def _host_settings(result, host, global_findings):
     if not own:
         return result.settings, []
     checked = check_globals(MergedGlobals({**merged.values, **own}, merged.key_locations, merged.documents))
-    seen = {(f.rule, f.variable, f.message) for f in global_findings}
     new = [replace(f, host=host.name) for f in checked.findings
-           if (f.rule, f.variable, f.message) not in seen and f.variable in own]
+           if (f.rule, f.variable, f.message) not in global_findings and f.variable in own]
     return (None if has_errors(new) else checked.settings), new
 
 
