@@ -5,7 +5,7 @@ Each stage only reads what the previous one produced; nothing here formats outpu
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from . import schema
 from .findings import Finding, Location, Severity
@@ -13,6 +13,8 @@ from .loading import GlobalsDocument, expand_sources, load_file
 from .rules import RULES
 from .rules.base import HostVars, RuleContext
 from .settings import Settings, is_templated
+
+TEMPLATED = "templated-value"
 
 
 @dataclass(frozen=True)
@@ -59,32 +61,66 @@ def load_globals(paths: Iterable[str]) -> tuple[MergedGlobals | None, list[Findi
 
 def check_globals(merged: MergedGlobals, hosts: Sequence[HostVars] | None = None,
                   inventory: str | None = None) -> CheckResult:
-    findings: list[Finding] = []
     known = schema.variables()
     ours = {name: value for name, value in merged.values.items() if name in known}
-    templated = sorted(name for name, value in ours.items() if is_templated(value))
+    findings, unusable = _check_values(ours, merged)
+    settings = _settings(merged, ours, unusable)
+    context = RuleContext(settings=settings, raw_names=merged.key_locations,
+                          hosts=tuple(hosts) if hosts is not None else None, inventory=inventory)
+    findings.extend(_rule_findings(context, RULES, unusable))
+    return CheckResult(tuple(sorted(findings, key=Finding.sort_key)), settings, merged)
+
+
+def recheck(result: CheckResult, values: Mapping[str, Any]) -> CheckResult:
+    """check_globals for `result`'s globals with `values` (one host's own variables) set over them.
+
+    Only what can change is checked again: the schema for these values, and the rules that read
+    one of them. Its findings are those; every other finding is the same as in `result`. This is
+    what makes rendering a thousand hosts that each set a variable or two cheap.
+    """
+    merged = result.merged
+    known = schema.variables()
+    changed = {name: value for name, value in values.items() if name in known}
+    merged = MergedGlobals({**merged.values, **changed}, merged.key_locations, merged.documents)
+    findings, unusable = _check_values(changed, merged)
+    unusable |= {f.variable for f in result.findings
+                 if f.rule in (TEMPLATED, schema.SCHEMA_RULE) and f.variable not in changed}
+    settings = _settings(merged, {name: value for name, value in merged.values.items() if name in known}, unusable)
+    context = RuleContext(settings=settings, raw_names=merged.key_locations)
+    rules = [rule for rule in RULES if not changed.keys().isdisjoint(rule.VARIABLES)]
+    findings.extend(_rule_findings(context, rules, unusable))
+    return CheckResult(tuple(sorted(findings, key=Finding.sort_key)), settings, merged)
+
+
+def _check_values(values: Mapping[str, Any], merged: MergedGlobals) -> tuple[list[Finding], set[str]]:
+    """Findings about the values themselves (templated, schema) and the names no rule may read."""
+    findings: list[Finding] = []
+    templated = sorted(name for name, value in values.items() if is_templated(value))
     for name in templated:
-        findings.append(Finding("templated-value", Severity.INFO,
+        findings.append(Finding(TEMPLATED, Severity.INFO,
                                 "the value is a Jinja expression, so it is checked at deploy time, not now",
                                 "nothing to do, or write the literal value to have it checked before deploy",
                                 variable=name, location=merged.locate(name)))
-    checkable = {name: value for name, value in ours.items() if name not in templated}
+    checkable = {name: value for name, value in values.items() if name not in templated}
     schema_findings = list(schema.validate(checkable, merged.locate))
     findings.extend(schema_findings)
-    unusable = set(templated) | {f.variable for f in schema_findings}
+    return findings, set(templated) | {f.variable for f in schema_findings}
+
+
+def _settings(merged: MergedGlobals, ours: Mapping[str, Any], unusable: set[str]) -> Settings:
     value_locations = {name: merged.locate(name) for name in ours}
-    settings = Settings.build(checkable, value_locations, skip=unusable)
-    context = RuleContext(settings=settings, raw_names=merged.key_locations,
-                          hosts=tuple(hosts) if hosts is not None else None, inventory=inventory)
-    for rule in RULES:
+    return Settings.build(ours, value_locations, skip=unusable)
+
+
+def _rule_findings(context: RuleContext, rules: Iterable, unusable: set[str]) -> Iterator[Finding]:
+    for rule in rules:
         if unusable.intersection(rule.VARIABLES):
             continue
         for problem in rule.check(context):
-            findings.append(Finding(rule=rule.ID, severity=rule.SEVERITY, message=problem.message,
-                                    hint=problem.hint, variable=problem.variable,
-                                    location=problem.location or _locate(context, problem.variable, rule.VARIABLES),
-                                    host=problem.host))
-    return CheckResult(tuple(sorted(findings, key=Finding.sort_key)), settings, merged)
+            yield Finding(rule=rule.ID, severity=rule.SEVERITY, message=problem.message, hint=problem.hint,
+                          variable=problem.variable,
+                          location=problem.location or _locate(context, problem.variable, rule.VARIABLES),
+                          host=problem.host)
 
 
 def _locate(context: RuleContext, variable: str | None, read: Sequence[str]) -> Location | None:

@@ -172,7 +172,7 @@ def _host_settings(result, host, global_findings: set[tuple]):
 
     Settings is None when the host's own values have errors.
     """
-    from ..checker import MergedGlobals, check_globals
+    from ..checker import recheck
     from ..findings import has_errors
 
     merged = result.merged
@@ -180,7 +180,7 @@ def _host_settings(result, host, global_findings: set[tuple]):
            if name in result.settings and name not in merged.values}
     if not own:
         return result.settings, []
-    checked = check_globals(MergedGlobals({**merged.values, **own}, merged.key_locations, merged.documents))
+    checked = recheck(result, own)
     new = [replace(f, host=host.name) for f in checked.findings
            if (f.rule, f.variable, f.message) not in global_findings and f.variable in own]
     return (None if has_errors(new) else checked.settings), new

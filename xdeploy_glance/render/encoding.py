@@ -22,6 +22,7 @@ from typing import Iterable, Mapping
 
 LINE_BREAKS = ("\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 QUOTES = "\"'"
+_LINE_BREAK_CHARACTERS = frozenset(LINE_BREAKS)  # a set test is the fast one: every value of every host passes here
 
 
 class Encoded(str):
@@ -35,7 +36,7 @@ class UnsafeValue(ValueError):
 def _check_text(text: str, forbidden: str = "", what: str = "the value", edge_quotes: bool = False) -> str:
     if not isinstance(text, str):
         raise UnsafeValue(f"{what} is not text")
-    if any(ch in text for ch in LINE_BREAKS):
+    if not _LINE_BREAK_CHARACTERS.isdisjoint(text):
         raise UnsafeValue(f"{what} contains a line break")
     if text != text.strip():
         raise UnsafeValue(f"{what} starts or ends with white space, which oslo.config strips")
@@ -43,7 +44,7 @@ def _check_text(text: str, forbidden: str = "", what: str = "the value", edge_qu
         raise UnsafeValue(f"{what} starts with a comment character")
     if edge_quotes and text and (text[0] in QUOTES or text[-1] in QUOTES):
         raise UnsafeValue(f"{what} starts or ends with a quote, which oslo.config removes or refuses")
-    bad = sorted({ch for ch in text if ch in forbidden})
+    bad = sorted(set(text).intersection(forbidden))
     if bad:
         raise UnsafeValue(f"{what} contains {' and '.join(repr(ch) for ch in bad)}")
     return text
