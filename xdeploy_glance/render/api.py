@@ -98,6 +98,8 @@ def _only_encoded(value: object) -> object:
 def _environment():
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+    # auto_reload=False: the templates ship with the package and do not change during a run, so a render of
+    # many hosts compiles each once and never stats it again.
     return Environment(loader=FileSystemLoader(str(resources.data_dir("templates"))), undefined=StrictUndefined,
                        finalize=_only_encoded, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                       autoescape=False)
+                       autoescape=False, auto_reload=False)
