@@ -27,6 +27,8 @@ Run the packaged reconfigure playbook on the inventory's glance-api hosts, kolla
 The globals are passed as extra vars (-e @FILE, in the order given), as kolla-ansible passes
 globals.yml and passwords.yml. Roles, the playbook and the Ansible settings they need come with
 this package; local hosts get this Python as their interpreter unless the inventory names one.
+Pipelining is on unless ansible.cfg or ANSIBLE_PIPELINING says otherwise (sudo must not require
+a tty, as for kolla-ansible).
 Ansible's output is streamed as it runs.
 
 Afterwards `verify` checks every host (skipped with --check or --no-verify).
@@ -129,7 +131,19 @@ def environment() -> dict[str, str]:
     env["ANSIBLE_ROLES_PATH"] = os.pathsep.join(filter(None, (str(data_dir("roles")), env.get("ANSIBLE_ROLES_PATH"))))
     env.setdefault("ANSIBLE_TRANSFORM_INVALID_GROUP_CHARS", "ignore")  # kolla's group name is glance-api
     env.setdefault("ANSIBLE_CALLBACK_RESULT_FORMAT", "yaml")  # findings are several lines: keep them readable
+    if _unset_in_ansible_config("ANSIBLE_PIPELINING"):
+        # Every task runs modules on every host; pipelining sends each through the connection it already
+        # has instead of copying it to a temporary file first (kolla-ansible's ansible.cfg enables it too).
+        # A setting in ansible.cfg, the environment or the inventory (ansible_pipelining) still wins.
+        env["ANSIBLE_PIPELINING"] = "True"
     return env
+
+
+def _unset_in_ansible_config(setting: str) -> bool:
+    """Whether the user left `setting` at Ansible's default (no ansible.cfg entry, no environment variable)."""
+    from ansible import constants
+
+    return constants.config.get_config_value_and_origin(setting)[1] == "default"
 
 
 def local_interpreters(inventory: Path, workdir: Path) -> Path | None:

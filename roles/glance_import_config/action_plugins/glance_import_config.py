@@ -3,18 +3,15 @@
 The files come from xdeploy_glance.render (the code behind `xdeploy-glance render` and `verify`),
 fed with the values Ansible resolved for the host, the secrets (kolla passes passwords.yml as
 extra vars) and the operator's override files under node_custom_config, whose Jinja is resolved
-here as kolla's merge_configs does. Each file then goes through the copy action (check mode,
-owner, group, mode, atomic replace). Secret values never reach the output: the copy results are
-reduced to what is safe, and every diff is masked.
+here as kolla's merge_configs does. All files then go to the host in one run of the
+glance_import_config_files module (check mode, owner, group, mode, atomic replace): the copy action
+would take two module runs per file. Secret values never reach the output: the module's contents
+are no_log, its results are reduced to what is safe, and every diff is masked.
 """
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
-from ansible import constants
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 from ansible.template import trust_as_template
@@ -31,7 +28,7 @@ SAFE_COPY_KEYS = ("changed", "failed", "msg", "dest", "owner", "group", "mode", 
 
 
 class ActionModule(ActionBase):
-    TRANSFERS_FILES = True
+    TRANSFERS_FILES = False  # the contents travel as module arguments
     _supports_check_mode = True
     _VALID_ARGS = frozenset(("dest", "overrides", "owner", "group", "mode"))
 
@@ -57,19 +54,15 @@ class ActionModule(ActionBase):
         if not rendered.ok:
             raise AnsibleActionFail("Cannot render the Glance config; nothing was written:\n" + findings_text(
                 [f for f in rendered.findings if f.severity is Severity.ERROR]))
-        files, diffs = [], []
-        local_dir = tempfile.mkdtemp(dir=constants.DEFAULT_LOCAL_TMP)
-        try:
-            for rendered_file in rendered.files:
-                dest = os.path.join(args["dest"], rendered_file.path)
-                copied = self._copy(task_vars, local_dir, rendered_file, dest, args)
-                diffs.extend(self._masked(copied.get("diff", []), rendered.secrets, dest))
-                files.append({key: copied[key] for key in SAFE_COPY_KEYS if key in copied})
-                if copied.get("failed"):
-                    result.update(failed=True, msg=f"{dest}: {copied.get('msg')}")
-                    break
-        finally:
-            shutil.rmtree(local_dir, ignore_errors=True)
+        written = self._execute_module(
+            "glance_import_config_files", task_vars=task_vars,
+            module_args={"dest": args["dest"], "names": [f.path for f in rendered.files],
+                         "contents": [f.text for f in rendered.files],
+                         "owner": args.get("owner"), "group": args.get("group"), "mode": args.get("mode", "0640")})
+        files = [{key: file[key] for key in SAFE_COPY_KEYS if key in file} for file in written.get("files", [])]
+        diffs = self._masked(self._diffs(written, rendered.files), rendered.secrets) if self._task.diff else []
+        if written.get("failed"):
+            result.update(failed=True, msg=written.get("msg"))
         result.update(changed=any(f.get("changed") for f in files), files=files)
         if diffs:
             result["diff"] = diffs
@@ -81,26 +74,23 @@ class ActionModule(ActionBase):
         return str(templar.template(trust_as_template(text), escape_backslashes=False,
                                     overrides=dict(lstrip_blocks=True)))
 
-    def _copy(self, task_vars, local_dir, rendered_file, dest, args):
-        source = os.path.join(local_dir, rendered_file.path)
-        with open(source, "w", encoding="utf-8") as handle:
-            handle.write(rendered_file.text)
-        task = self._task.copy()
-        task.args = {"src": source, "dest": dest,
-                     "owner": args.get("owner"), "group": args.get("group"), "mode": args.get("mode", "0640")}
-        copy_action = self._shared_loader_obj.action_loader.get(
-            "ansible.legacy.copy", task=task, connection=self._connection, play_context=self._play_context,
-            loader=self._loader, templar=self._templar, shared_loader_obj=self._shared_loader_obj)
-        return copy_action.run(task_vars=task_vars)
+    @staticmethod
+    def _diffs(written, rendered_files):
+        """The copy action's diffs: the text of each changed file, then each owner, group or mode change."""
+        diffs = []
+        for file, before, attributes in zip(written.get("files", []), written.get("before", []),
+                                            written.get("attribute_diffs", [])):
+            text = next(f.text for f in rendered_files if file["dest"].endswith("/" + f.path))
+            if before is not False:
+                diffs.append({"before_header": file["dest"], "before": before or "",
+                              "after_header": file["dest"], "after": text})
+            if attributes:
+                diffs.append({"before": {"path": file["dest"], **attributes["before"]},
+                              "after": {"path": file["dest"], **attributes["after"]}})
+        return diffs
 
     @staticmethod
-    def _masked(diffs, secrets, dest):
-        """Secrets out of the diff; and the destination as its header, not the local temporary file."""
-        masked = []
-        for diff in diffs if isinstance(diffs, list) else [diffs]:
-            diff = {key: mask_text(value, secrets) if key in ("before", "after") and isinstance(value, str) else value
-                    for key, value in diff.items()}
-            if "after_header" in diff:
-                diff["after_header"] = dest
-            masked.append(diff)
-        return masked
+    def _masked(diffs, secrets):
+        """Secrets out of the diff."""
+        return [{key: mask_text(value, secrets) if key in ("before", "after") and isinstance(value, str) else value
+                 for key, value in diff.items()} for diff in diffs]

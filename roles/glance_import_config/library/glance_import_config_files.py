@@ -1,0 +1,167 @@
+#!/usr/bin/python
+"""Writes the rendered Glance config files into one directory, all in one module run.
+
+The copy action costs two module runs per file (a remote stat, then copy or file), each a
+connection and a Python start on the host; a run that changes nothing is dominated by them.
+This module compares, writes and sets owner, group and mode for every file at once.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+
+from ansible.module_utils.basic import AnsibleModule
+
+DOCUMENTATION = r"""
+module: glance_import_config_files
+short_description: Write config files with their owner, group and mode in one pass
+description:
+  - For each of I(names) and I(contents), writes I(dest)/name when its content differs (atomically,
+    through a private temporary file in I(dest)), then sets I(owner), I(group) and I(mode).
+  - Supports check mode and diff mode. The contents are never logged.
+options:
+  dest:
+    description: Existing directory the files go to.
+    type: path
+    required: true
+  names:
+    description: File names inside I(dest).
+    type: list
+    elements: str
+    required: true
+  contents:
+    description: The text of each file, in the order of I(names).
+    type: list
+    elements: str
+    required: true
+  owner:
+    description: Owner of the files.
+    type: str
+  group:
+    description: Group of the files.
+    type: str
+  mode:
+    description: Mode of the files.
+    type: raw
+author: xdeploy-glance
+"""
+
+EXAMPLES = r"""
+- name: Writing the Glance config
+  glance_import_config_files:
+    dest: /etc/kolla/glance-api
+    names: [glance-api.conf]
+    contents: ["[DEFAULT]\n"]
+    owner: root
+    group: root
+    mode: "0640"
+"""
+
+RETURN = r"""
+files:
+  description: Per file, what the copy module would report (dest, changed, checksum, size, owner, group, mode, state).
+  type: list
+  returned: always
+before:
+  description: In diff mode, the previous text of each file whose content changed (null if it did not exist).
+  type: list
+  returned: always
+attribute_diffs:
+  description: In diff mode, the owner, group and mode changes of each file.
+  type: list
+  returned: always
+"""
+
+
+def read_existing(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
+
+
+def write_atomically(module: AnsibleModule, path: str, data: bytes) -> None:
+    # mkstemp creates the file 0600: secrets are never readable by others before the mode is set
+    descriptor, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".xdeploy-glance-")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        module.atomic_move(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def deploy(module: AnsibleModule, path: str, text: str) -> tuple[dict, str | None | bool, dict]:
+    """One file: its result, its previous text (False if unchanged) and its attribute diff."""
+    data = text.encode("utf-8")
+    existing = read_existing(path)
+    content_changed = existing != data
+    if content_changed and not module.check_mode:
+        write_atomically(module, path, data)
+    attribute_diff: dict = {"before": {}, "after": {}}
+    attributes_changed = False
+    if os.path.exists(path):  # in check mode a new file does not exist yet: it gets its attributes when written
+        file_args = module.load_file_common_arguments({"path": path, "owner": module.params["owner"],
+                                                       "group": module.params["group"], "mode": module.params["mode"]})
+        # a file just written starts as mkstemp's 0600: like copy, show its content, not that mode change
+        attributes_changed = module.set_fs_attributes_if_different(
+            file_args, False, diff=attribute_diff if existing is not None else None)
+    result = {"dest": path, "changed": content_changed or attributes_changed,
+              "checksum": hashlib.sha1(data).hexdigest(), "size": len(data), "state": "file"}
+    if os.path.exists(path):
+        info = os.stat(path)
+        result.update(mode="0%03o" % (info.st_mode & 0o7777), owner=_user(info.st_uid), group=_group(info.st_gid))
+    before = (existing.decode("utf-8", "replace") if existing is not None else None) if content_changed else False
+    return result, before, attribute_diff if attributes_changed and existing is not None else {}
+
+
+def _user(uid: int) -> str:
+    import pwd
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
+
+
+def _group(gid: int) -> str:
+    import grp
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return str(gid)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec={
+            "dest": {"type": "path", "required": True},
+            "names": {"type": "list", "elements": "str", "required": True},
+            "contents": {"type": "list", "elements": "str", "required": True, "no_log": True},
+            "owner": {"type": "str"},
+            "group": {"type": "str"},
+            "mode": {"type": "raw"},
+        },
+        supports_check_mode=True,
+    )
+    names, contents = module.params["names"], module.params["contents"]
+    if len(names) != len(contents):
+        module.fail_json(msg="names and contents must have the same length")
+    files, befores, attribute_diffs = [], [], []
+    for name, text in zip(names, contents):
+        path = os.path.join(module.params["dest"], name)
+        try:
+            result, before, attribute_diff = deploy(module, path, text)
+        except OSError as error:
+            module.fail_json(msg="%s: %s" % (path, error), files=files)
+        files.append(result)
+        befores.append(before)
+        attribute_diffs.append(attribute_diff)
+    module.exit_json(changed=any(f["changed"] for f in files), files=files,
+                     before=befores if module._diff else [], attribute_diffs=attribute_diffs if module._diff else [])
+
+
+if __name__ == "__main__":
+    main()
