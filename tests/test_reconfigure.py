@@ -197,3 +197,23 @@ def test_local_hosts_without_an_interpreter_get_this_python(tmp_path):
     assert json.loads(written.read_text()) == {"all": {"hosts": {
         "local1": {"ansible_python_interpreter": sys.executable},
         "local3": {"ansible_python_interpreter": sys.executable}}}}
+
+
+@pytest.mark.parametrize("environment_value, config_text, expected", [
+    (None, None, "True"),  # Ansible's default (off) is replaced: every task is a module run on every host
+    ("False", None, "False"),
+    (None, "[connection]\npipelining = False\n", None),  # ansible.cfg is left to Ansible
+])
+def test_pipelining_is_on_unless_the_user_set_it(tmp_path, environment_value, config_text, expected):
+    env = {name: value for name, value in os.environ.items() if name not in ("ANSIBLE_PIPELINING", "ANSIBLE_CONFIG")}
+    if environment_value is not None:
+        env["ANSIBLE_PIPELINING"] = environment_value
+    if config_text is not None:
+        (tmp_path / "ansible.cfg").write_text(config_text)  # read from the working directory, as Ansible does
+    code = ("from xdeploy_glance.commands.reconfigure import environment; "
+            "print(environment().get('ANSIBLE_PIPELINING'))")
+
+    shown = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
+
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip() == str(expected)
