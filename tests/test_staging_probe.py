@@ -139,3 +139,18 @@ def test_each_ssh_host_sees_its_own_tmpfs(tmp_path, ssh_hosts):
     assert totals == {"api1": 32 * MIB, "api2": 8 * MIB}
     assert not os.path.ismount(hosts.staging_parent)  # the real host sees neither tmpfs
     assert run.warnings == []
+
+
+def test_verify_probes_a_local_host_in_process_with_the_module_s_result(tmp_path, mount_tmpfs):
+    from xdeploy_glance.verify.plugin import _probe_here
+
+    tmpfs = mount_tmpfs("16m")
+    staging = tmpfs.mount_point / "staging"
+    staging.mkdir(mode=0o750)
+    (staging / "leftover").write_text("x")
+
+    by_module = probe(tmp_path, staging, probe_owner="42415")
+    in_process = _probe_here(str(MODULE_DIR), {"path": str(staging), "owner": "42415", "group": None})
+
+    assert in_process == {key: value for key, value in by_module.items() if key not in ("invocation", "failed")}
+    assert in_process["directory"] == by_module["directory"] and in_process["staging_path"] == str(staging)

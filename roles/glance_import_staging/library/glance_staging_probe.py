@@ -237,6 +237,21 @@ def probe(path, owner=None, group=None):
     return facts
 
 
+def probe_result(path, owner=None, group=None):
+    """The module's result for these arguments: the figures, or failed with msg.
+
+    `xdeploy-glance verify` calls this directly for a local host, so both see the same result.
+    """
+    if not os.path.isabs(path):
+        return {"failed": True, "msg": "path must be absolute, got %r" % path}
+    try:
+        facts = probe(path, owner, group)
+    except (OSError, ValueError) as error:
+        return {"failed": True, "msg": "Cannot probe the staging filesystem for %s: %s" % (path, error)}
+    # not "path": AnsibleModule would then add the stat of that path to the result
+    return dict(changed=False, staging_path=os.path.normpath(path), **facts)
+
+
 def main():
     module = AnsibleModule(
         argument_spec={
@@ -246,15 +261,10 @@ def main():
         },
         supports_check_mode=True,
     )
-    path = module.params["path"]
-    if not os.path.isabs(path):
-        module.fail_json(msg="path must be absolute, got %r" % path)
-    try:
-        facts = probe(path, module.params["owner"], module.params["group"])
-    except (OSError, ValueError) as error:
-        module.fail_json(msg="Cannot probe the staging filesystem for %s: %s" % (path, error))
-    # not "path": AnsibleModule would then add the stat of that path to the result
-    module.exit_json(changed=False, staging_path=os.path.normpath(path), **facts)
+    result = probe_result(module.params["path"], module.params["owner"], module.params["group"])
+    if result.get("failed"):
+        module.fail_json(msg=result["msg"])
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":
