@@ -42,7 +42,9 @@ def test_a_tiny_run_prints_and_writes_one_row_per_comparison(tmp_path):
         ("`validate -i`, 2 hosts in glance-api", "ansible-inventory --list"),
         ("`render`, 1 host", "ansible-inventory --list" if rows[8][1] != "not available yet" else ""),
         ("`render`, 2 hosts", "ansible-inventory --list" if rows[9][1] != "not available yet" else ""),
+        ("`render` into an empty directory, 2 hosts", "ansible-inventory --list"),
         ("`validate -i` + `render`, 2 hosts", ""),
+        ("`validate -i` + `render` into an empty directory, 2 hosts", ""),
     ]
     for row in rows[:8]:
         assert DURATION.match(row[1]) and DURATION.match(row[4]), row
