@@ -85,7 +85,7 @@ def recheck(result: CheckResult, values: Mapping[str, Any]) -> CheckResult:
     findings, unusable = _check_values(changed, merged)
     unusable |= {f.variable for f in result.findings
                  if f.rule in (TEMPLATED, schema.SCHEMA_RULE) and f.variable not in changed}
-    settings = _settings(merged, {name: value for name, value in merged.values.items() if name in known}, unusable)
+    settings = result.settings.with_values(changed, {name: merged.locate(name) for name in changed}, unusable)
     context = RuleContext(settings=settings, raw_names=merged.key_locations)
     rules = [rule for rule in RULES if not changed.keys().isdisjoint(rule.VARIABLES)]
     findings.extend(_rule_findings(context, rules, unusable))

@@ -110,6 +110,26 @@ class Settings(Mapping[str, Variable]):
         settings = cls(variables)
         return settings._with_derived()
 
+    def with_values(self, raw_values: Mapping[str, Any], locations: Mapping[str, Location],
+                    skip: Iterable[str] = ()) -> "Settings":
+        """These settings with `raw_values` normalized over them, as build() over all the values would give.
+
+        Only the given variables are normalized again: a host that sets one variable of its own costs
+        one normalization, not one per schema variable.
+        """
+        skipped = set(skip)
+        specs = schema.variables()
+        variables = dict(self._variables)
+        for name, raw in raw_values.items():
+            location = locations.get(name)
+            if name in skipped:
+                raw, location = specs[name].default, None
+            variables[name] = Variable(name, _normalize(specs[name], raw), raw, location)
+        file_store = variables["glance_backend_file"]
+        if file_store.raw is None:  # derived from the other backends: derive it again from the new values
+            variables["glance_backend_file"] = Variable("glance_backend_file", None, None, None)
+        return Settings(variables)._with_derived()
+
     def _with_derived(self) -> "Settings":
         file_store = self._variables["glance_backend_file"]
         if file_store.value is None:  # kolla: the file store is on unless ceph or s3 is
