@@ -142,3 +142,32 @@ def test_diff_masks_secrets_that_overrides_bring(tmp_path, capsys):
 ])
 def test_mask_line(line, secrets, expected):
     assert mask_line(line, secrets) == expected
+
+
+def test_a_file_already_as_rendered_is_left_alone_and_one_with_another_mode_is_rewritten(tmp_path, capsys):
+    globals_file = write(tmp_path / "globals.yml", "glance_enabled_import_methods: glance-direct\n")
+    out_dir = tmp_path / "out"
+    assert run(capsys, "render", "-c", globals_file, "-o", out_dir)[0] == 0
+    api, image_import = out_dir / "glance-api.conf", out_dir / "glance-image-import.conf"
+    os.chmod(image_import, 0o644)
+    before = {path: os.stat(path) for path in (api, image_import)}
+
+    code, out, _ = run(capsys, "render", "-c", globals_file, "-o", out_dir)
+
+    assert code == 0
+    assert out.splitlines() == [f"unchanged {api}", f"wrote {image_import}"]
+    assert (os.stat(api).st_ino, os.stat(api).st_mtime_ns) == (before[api].st_ino, before[api].st_mtime_ns)
+    assert os.stat(image_import).st_ino != before[image_import].st_ino
+    assert os.stat(image_import).st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in out_dir.iterdir()) == ["glance-api.conf", "glance-image-import.conf"]
+
+
+def test_write_files_writes_a_batch_larger_than_one_sync_batch(tmp_path):
+    from xdeploy_glance.render.output import BATCH
+
+    files = [RenderedFile(f"host{index}/glance-api.conf", f"[DEFAULT]\nindex = {index}\n")
+             for index in range(BATCH + 3)]
+    written = write_files(tmp_path, files)
+    assert written == [tmp_path / f.path for f in files]
+    assert all((tmp_path / f.path).read_text() == f.text for f in files)
+    assert sorted(p.name for p in tmp_path.rglob(".*")) == []  # no temporary file left behind

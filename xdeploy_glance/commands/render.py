@@ -12,7 +12,8 @@ HELP = "render glance-api.conf and glance-image-import.conf from the globals"
 DESCRIPTION = """\
 Validate the globals (as `validate` does; errors stop here, exit 1), then render
 glance-api.conf and glance-image-import.conf the way Glance 33 reads them, merge the operator's
-override files over them kolla-style, and write them atomically (mode 0640).
+override files over them kolla-style, and write them atomically (mode 0640). A file that already
+holds exactly the rendered text with mode 0640 is left untouched ("unchanged PATH").
 
 Without -i the two files go to DIR/; with an inventory, one pair per host of its glance-api
 group goes to DIR/<host>/ (--host picks one). Host variables apply where the globals do not set
