@@ -245,16 +245,76 @@ def glance_ansible_library():
             os.environ[name] = value
 
 
+def _probe_arguments(expected) -> dict:
+    return {"path": expected.staging_path, "owner": expected.value("glance_staging_owner"),
+            "group": expected.value("glance_staging_group")}
+
+
+@pytest.fixture(scope="session")
+def _glance_probed_together(request: pytest.FixtureRequest, glance_globals, glance_ansible_library) -> dict:
+    """Probe results of the remote hosts, from one `ansible` run per set of arguments, by host name.
+
+    One ad-hoc `ansible` run per host costs a second or more each, one after the other; one run for
+    all hosts reaches them in parallel. A host missing here (unreachable, failed, unknowable
+    expectations) is probed on its own by glance_staging_probe, which says what went wrong.
+    """
+    from .expected import ExpectationError, expectations_for
+
+    groups: dict[tuple[str, str], list[str]] = {}
+    runner = None
+    for item in request.session.items:
+        host = _host_of(item)
+        if host is None or "glance_staging_probe" not in getattr(item, "fixturenames", ()):
+            continue
+        host_vars = host.ansible.get_variables()
+        if _is_this_machine(host_vars):
+            continue
+        try:
+            arguments = _probe_arguments(expectations_for(_host_name(host), host_vars, glance_globals.values))
+        except ExpectationError:
+            continue
+        names = groups.setdefault((json.dumps(arguments), json.dumps(_interpreter_override(host_vars))), [])
+        if _host_name(host) not in names:
+            names.append(_host_name(host))
+        runner = host.backend.ansible_runner
+    results = {}
+    for (arguments, override), names in groups.items():
+        results.update(_probe_hosts(runner, arguments, json.loads(override), names))
+    return results
+
+
+def _probe_hosts(runner, arguments: str, override: dict, names: list[str]) -> dict:
+    """What testinfra's host.ansible(PROBE_MODULE, arguments, check=True, **override) runs, for several hosts."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tree:
+        command = ["ansible", "--tree", tree, *(["-i", runner.inventory_file] if runner.inventory_file else []),
+                   "-m", PROBE_MODULE, "--args", arguments, "--check",
+                   *(["--extra-vars", json.dumps(override["extra_vars"])] if override else []), ",".join(names)]
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        results = {}
+        for name in names:
+            try:
+                result = json.loads(Path(tree, name).read_text())
+            except (OSError, ValueError):
+                continue
+            if "staging_path" in result:
+                results[name] = result
+    return results
+
+
 @pytest.fixture(scope="module")
-def glance_staging_probe(host, glance_expected, glance_ansible_library):
+def glance_staging_probe(host, glance_expected, glance_ansible_library, _glance_probed_together):
     """The staging role's probe module, run on the host in check mode: the figures the role judges by."""
     from .expected import ExpectationError
 
     try:
-        arguments = {"path": glance_expected.staging_path, "owner": glance_expected.value("glance_staging_owner"),
-                     "group": glance_expected.value("glance_staging_group")}
+        arguments = _probe_arguments(glance_expected)
     except ExpectationError as error:
         pytest.fail(str(error), pytrace=False)
+    if glance_expected.host in _glance_probed_together:
+        return _glance_probed_together[glance_expected.host]
     host_vars = host.ansible.get_variables()
     try:
         result = (_probe_here(glance_ansible_library, arguments) if _is_this_machine(host_vars)
