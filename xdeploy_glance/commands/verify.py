@@ -43,6 +43,8 @@ Examples:
 CHECKS_PACKAGE = "xdeploy_glance.verify.checks"
 # pytest's exit codes: 0 all passed, 1 some failed; 2 interrupted, 3 internal error, 4 usage error, 5 no tests.
 PYTEST_FAILED = 1
+# The pytest plugins the checks need, loaded by name; importing every installed one costs time, too.
+PLUGINS = ("testinfra.plugin", "xdeploy_glance.verify.plugin")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -86,7 +88,8 @@ def run(args: argparse.Namespace) -> int:
     command = [sys.executable, "-m", "pytest", "--pyargs", CHECKS_PACKAGE,
                "--hosts=" + ",".join(f"ansible://{host}" for host in hosts), f"--ansible-inventory={inventory}",
                *(f"--glance-globals={path}" for path in paths),
-               "-p", "no:cacheprovider", "--noconftest", "-rfE", "-o", "junit_suite_name=xdeploy-glance-verify"]
+               "-p", "no:cacheprovider", "--noconftest", "-rfE", "-o", "junit_suite_name=xdeploy-glance-verify",
+               *(argument for plugin in PLUGINS for argument in ("-p", plugin))]
     if args.passwords is not None:
         command.append(f"--glance-passwords={Path(args.passwords).absolute()}")
     if args.overrides is not None:
@@ -104,6 +107,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _environment(become: bool) -> dict[str, str]:
     env = dict(os.environ)
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # only PLUGINS: others installed here cannot change the checks
     if become:  # read by testinfra for its ssh/local commands and by the probe's ad-hoc `ansible` call alike
         env["ANSIBLE_BECOME"] = "true"
     # testinfra runs `ansible-inventory` and `ansible` through PATH: the ones installed next to this Python
