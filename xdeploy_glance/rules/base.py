@@ -49,10 +49,21 @@ class Problem:
     location: Location | None = None  # where to point instead of the variable (e.g. the inventory)
 
 
+def unknown_choices(context: "RuleContext", name: str):
+    """(item, '; did you mean X?' or '', choices) for each item of list variable `name` that the schema's
+    x-choices do not know."""
+    from .. import schema
+
+    choices = schema.variables()[name].choices
+    for item in context.settings.value(name):
+        if item not in choices:
+            yield item, schema.did_you_mean(str(item), choices), choices
+
+
 def is_within(path: str, other: str) -> bool:
     """True when `path` equals `other` or lies below it (both absolute, normalized)."""
     path, other = posixpath.normpath(path), posixpath.normpath(other)
     return path == other or path.startswith(other.rstrip("/") + "/")
 
 
-__all__ = ["RuleContext", "HostVars", "Problem", "Severity", "is_within"]
+__all__ = ["RuleContext", "HostVars", "Problem", "Severity", "is_within", "unknown_choices"]

@@ -4,8 +4,7 @@ Glance 33 ships `no_op`, `image_conversion`, `image_decompression` and `inject_i
 An unknown name is not an error to Glance: it logs `Could not load <name>` and imports the image
 without that plugin, so a misspelled `image_conversion` silently leaves images unconverted.
 """
-from .base import Problem, RuleContext, Severity
-from .. import schema
+from .base import Problem, RuleContext, Severity, unknown_choices
 
 ID = "import-plugin-unknown"
 SEVERITY = Severity.ERROR
@@ -13,10 +12,7 @@ VARIABLES = ("glance_image_import_plugins",)
 
 
 def check(context: RuleContext):
-    choices = schema.variables()["glance_image_import_plugins"].choices
-    for plugin in context.settings.value("glance_image_import_plugins"):
-        if plugin not in choices:
-            yield Problem("glance_image_import_plugins",
-                          f"unknown import plugin {plugin!r}, which Glance would skip without an error"
-                          f"{schema.did_you_mean(plugin, choices)}",
-                          f"Glance ships {', '.join(choices)}")
+    for plugin, suggestion, choices in unknown_choices(context, "glance_image_import_plugins"):
+        yield Problem("glance_image_import_plugins",
+                      f"unknown import plugin {plugin!r}, which Glance would skip without an error{suggestion}",
+                      f"Glance ships {', '.join(choices)}")
