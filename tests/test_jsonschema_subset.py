@@ -19,7 +19,9 @@ from xdeploy_glance import checker, jsonschema_subset, schema
 from xdeploy_glance.findings import Location
 from xdeploy_glance.jsonschema_subset import SchemaError
 
-CASE_DIRS = case_dirs("positive") + case_dirs("negative")
+# Cases whose file does not load (YAML errors) give the schema no values to judge.
+CASE_DIRS = [case for case in case_dirs("positive") + case_dirs("negative")
+             if checker.load_globals([str(case / "globals.yml")])[0] is not None]
 
 
 def reference_errors(values: dict) -> list[SchemaError]:
@@ -66,8 +68,6 @@ def test_a_keyword_outside_the_subset_is_reported(fragment, unsupported):
 @pytest.mark.parametrize("case", CASE_DIRS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_case_folder_gets_jsonschemas_verdict(case):
     merged, _ = checker.load_globals([str(case / "globals.yml")])
-    if merged is None:
-        pytest.skip("the file does not load, so no value reaches the schema")
     assert_same_verdicts(dict(merged.values), merged.locate)
 
 
