@@ -16,27 +16,6 @@ import yaml
 
 from . import schema
 
-# Variables the roles take that are not the product's settings: kolla-ansible's own globals (same
-# names and defaults as kolla's group_vars/all, which win over these in an XDeploy run) and knobs of
-# the roles themselves.
-NODE_CONFIG_DIRECTORY = {
-    "description": ["kolla-ansible's node_config_directory: the config files go to its glance-api/ directory."],
-    "type": "str", "default": "/etc/kolla"}
-NODE_CUSTOM_CONFIG = {
-    "description": ["kolla-ansible's node_custom_config, on the deploy host: override files are merged from "
-                    "global.conf, glance.conf, glance/<file> and glance/<host>/<file> below it (a missing "
-                    "directory means no overrides)."],
-    "type": "str", "default": "/etc/kolla/config"}
-CONFIG_OWNER_USER = {"description": ["kolla-ansible's config_owner_user: owner of the deployed config files."],
-                     "type": "str", "default": "root"}
-CONFIG_OWNER_GROUP = {"description": ["kolla-ansible's config_owner_group: group of the deployed config files."],
-                      "type": "str", "default": "root"}
-GLANCE_API_RESTART_COMMAND = {
-    "description": ["Command the handler runs on a host whose config files changed (and only then); empty "
-                    "disables the restart. The default restarts kolla's glance_api container with the host's "
-                    "container engine."],
-    "type": "str", "default": "{{ kolla_container_engine | default('docker') }} restart glance_api"}
-
 ROLE_VARIABLES = {
     "glance_import_staging": {
         "short_description": "Provision the Glance image-import staging directory, after checking its filesystem",
@@ -61,7 +40,6 @@ ROLE_VARIABLES = {
             "glance_image_import_plugins",
             "glance_image_conversion_output_format",
         ),
-        "options": {},
     },
     "glance_import_config": {
         "short_description": "Render glance-api.conf and glance-image-import.conf and deploy them to each host",
@@ -71,14 +49,13 @@ ROLE_VARIABLES = {
             "them to {{ node_config_directory }}/glance-api/ with mode 0640.",
             "Secrets never show in the output: diffs are masked. A change notifies the restart handler.",
         ],
-        "variables": (),
-        "options": {
-            "node_config_directory": NODE_CONFIG_DIRECTORY,
-            "node_custom_config": NODE_CUSTOM_CONFIG,
-            "config_owner_user": CONFIG_OWNER_USER,
-            "config_owner_group": CONFIG_OWNER_GROUP,
-            "glance_api_restart_command": GLANCE_API_RESTART_COMMAND,
-        },
+        "variables": (
+            "node_config_directory",
+            "node_custom_config",
+            "config_owner_user",
+            "config_owner_group",
+            "glance_api_restart_command",
+        ),
     },
 }
 HEADER = ("# Generated from schemas/xdeploy-glance-globals.schema.json and xdeploy_glance/argspecs.py\n"
@@ -109,14 +86,12 @@ def argument_specs(role: str) -> dict[str, Any]:
     return {"argument_specs": {"main": {
         "short_description": entry["short_description"],
         "description": entry["description"],
-        "options": {**{name: _option(name) for name in entry["variables"]}, **entry["options"]},
+        "options": {name: _option(name) for name in entry["variables"]},
     }}}
 
 
 def defaults(role: str) -> dict[str, Any]:
-    entry = ROLE_VARIABLES[role]
-    return {**{name: schema.variables()[name].default for name in entry["variables"]},
-            **{name: option["default"] for name, option in entry["options"].items()}}
+    return {name: schema.variables()[name].default for name in ROLE_VARIABLES[role]["variables"]}
 
 
 class _IndentedListDumper(yaml.SafeDumper):

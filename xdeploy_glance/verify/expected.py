@@ -20,7 +20,6 @@ from ..settings import Settings, is_templated
 from ..settings import staging_path_from_uri
 
 NODE_CONFIG_DIRECTORY = "node_config_directory"
-NODE_CONFIG_DIRECTORY_DEFAULT = "/etc/kolla"  # kolla's group_vars/all/common.yml
 SERVICE_CONFIG_DIRECTORY = "glance-api"
 
 
@@ -83,8 +82,8 @@ def expectations_for(host: str, host_vars: Mapping[str, Any], globals_values: Ma
         raise ExpectationError(f"invalid values for {host} (globals merged with its inventory variables): "
                                + "; ".join(errors))
     templated = {name: value for name, value in raw.items() if is_templated(value)}
-    config_directory = globals_values.get(NODE_CONFIG_DIRECTORY,
-                                          host_vars.get(NODE_CONFIG_DIRECTORY, NODE_CONFIG_DIRECTORY_DEFAULT))
+    config_directory = globals_values.get(NODE_CONFIG_DIRECTORY, host_vars.get(
+        NODE_CONFIG_DIRECTORY, schema.variables()[NODE_CONFIG_DIRECTORY].default))
     if is_templated(config_directory):
         templated[NODE_CONFIG_DIRECTORY] = config_directory
     elif not isinstance(config_directory, str) or not config_directory.startswith("/"):
