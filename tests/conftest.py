@@ -1,4 +1,7 @@
 """Fixtures shared by the whole suite live in tests/support and are registered here."""
+import os
+
+from hypothesis import settings
 
 pytest_plugins = [
     "tests.support.filesystems",
@@ -6,3 +9,10 @@ pytest_plugins = [
     "tests.support.glance_venv",
     "tests.support.ssh_hosts",
 ]
+
+# CI must judge the commit, not the luck of a random seed: there the property tests run the same
+# examples every time. Developers' runs keep exploring new ones (that is how the gaps fixed in
+# staging-uri-form, units.parse_size and staging-required were found).
+settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
