@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from .common import add_globals_arguments, globals_paths
@@ -86,21 +85,17 @@ def run(args: argparse.Namespace) -> int:
     if args.overrides is not None and not Path(args.overrides).is_dir():
         raise UsageError(f"{args.overrides}: the overrides directory does not exist")
 
-    with tempfile.TemporaryDirectory(prefix="xdeploy-glance-reconfigure-") as workdir:
-        command = playbook_command(args, files, inventory, local_interpreters(inventory, Path(workdir)))
-        returncode = subprocess.run(command, env=environment()).returncode
+    returncode = subprocess.run(playbook_command(args, files, inventory), env=environment()).returncode
     if returncode != 0 or args.check or args.no_verify:
         return returncode
     return _verify(args, paths)
 
 
-def playbook_command(args: argparse.Namespace, files: list[Path], inventory: Path,
-                     interpreters: Path | None) -> list[str]:
+def playbook_command(args: argparse.Namespace, files: list[Path], inventory: Path) -> list[str]:
     from ..resources import data_dir
 
-    command = [sys.executable, "-m", "ansible", "playbook", "-i", str(inventory)]
-    if interpreters is not None:
-        command += ["-i", str(interpreters)]
+    # ansible-playbook, which also turns on pipelining and gives local hosts this Python unless configured
+    command = [sys.executable, "-m", "xdeploy_glance.playbook_launcher", "-i", str(inventory)]
     command.append(str(data_dir("playbooks") / PLAYBOOK))
     for path in files:
         command += ["-e", f"@{path}"]
@@ -131,53 +126,7 @@ def environment() -> dict[str, str]:
     env["ANSIBLE_ROLES_PATH"] = os.pathsep.join(filter(None, (str(data_dir("roles")), env.get("ANSIBLE_ROLES_PATH"))))
     env.setdefault("ANSIBLE_TRANSFORM_INVALID_GROUP_CHARS", "ignore")  # kolla's group name is glance-api
     env.setdefault("ANSIBLE_CALLBACK_RESULT_FORMAT", "yaml")  # findings are several lines: keep them readable
-    if _unset_in_ansible_config("ANSIBLE_PIPELINING"):
-        # Every task runs modules on every host; pipelining sends each through the connection it already
-        # has instead of copying it to a temporary file first (kolla-ansible's ansible.cfg enables it too).
-        # A setting in ansible.cfg, the environment or the inventory (ansible_pipelining) still wins.
-        env["ANSIBLE_PIPELINING"] = "True"
     return env
-
-
-def _unset_in_ansible_config(setting: str) -> bool:
-    """Whether the user left `setting` at Ansible's default (no ansible.cfg entry, no environment variable)."""
-    from ansible import constants
-
-    return constants.config.get_config_value_and_origin(setting)[1] == "default"
-
-
-def local_interpreters(inventory: Path, workdir: Path) -> Path | None:
-    """An extra inventory giving local-connection hosts this Python, unless the inventory names one.
-
-    Interpreter discovery on a pyenv machine can pick a shim that fails (rc 127); this Python has
-    everything the modules need. Remote hosts keep Ansible's discovery.
-    """
-    os.environ.setdefault("ANSIBLE_TRANSFORM_INVALID_GROUP_CHARS", "ignore")
-    from ansible.errors import AnsibleError
-    from ansible.inventory.manager import InventoryManager
-    from ansible.parsing.dataloader import DataLoader
-    from ansible.vars.manager import VariableManager
-
-    from ..cli import UsageError
-
-    try:
-        loader = DataLoader()
-        manager = InventoryManager(loader=loader, sources=[str(inventory)])
-        variables = VariableManager(loader=loader, inventory=manager)
-        local = sorted(host.name for host in manager.get_hosts()
-                       if _needs_interpreter(variables.get_vars(host=host, include_hostvars=False)))
-    except AnsibleError as error:
-        raise UsageError(f"{inventory}: {error}") from None
-    if not local:
-        return None
-    path = workdir / "local-interpreters.yml"
-    path.write_text(json.dumps({"all": {"hosts": {name: {"ansible_python_interpreter": sys.executable}
-                                                  for name in local}}}))
-    return path
-
-
-def _needs_interpreter(host_vars: dict) -> bool:
-    return host_vars.get("ansible_connection") == "local" and "ansible_python_interpreter" not in host_vars
 
 
 def _verify(args: argparse.Namespace, paths: list[str]) -> int:
