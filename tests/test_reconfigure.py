@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from tests.support.deployment import PASSWORD, SECRETS, Deployment, local_deployment
-from xdeploy_glance.commands.reconfigure import local_interpreters
 
 GLANCE_ID = 42415
 root_only = pytest.mark.skipif(os.geteuid() != 0, reason="needs root to mount filesystems and chown")
@@ -182,38 +181,3 @@ def test_usage_errors_exit_2_before_ansible_starts(tmp_path):
     assert missing.returncode == 2 and "nope.yml: no such file or directory" in missing.stderr
     assert no_inventory.returncode == 2 and "no inventory given" in no_inventory.stderr
     assert "PLAY" not in missing.stdout + no_inventory.stdout
-
-
-def test_local_hosts_without_an_interpreter_get_this_python(tmp_path):
-    inventory = tmp_path / "inventory"
-    inventory.write_text("[glance-api]\nlocal1 ansible_connection=local\n"
-                         "local2 ansible_connection=local ansible_python_interpreter=/opt/python\n"
-                         "remote1 ansible_host=10.0.0.1\n"
-                         "[glance-api:vars]\nunrelated=1\n"
-                         "[grouped]\nlocal3\n[grouped:vars]\nansible_connection=local\n")
-
-    written = local_interpreters(inventory, tmp_path)
-
-    assert json.loads(written.read_text()) == {"all": {"hosts": {
-        "local1": {"ansible_python_interpreter": sys.executable},
-        "local3": {"ansible_python_interpreter": sys.executable}}}}
-
-
-@pytest.mark.parametrize("environment_value, config_text, expected", [
-    (None, None, "True"),  # Ansible's default (off) is replaced: every task is a module run on every host
-    ("False", None, "False"),
-    (None, "[connection]\npipelining = False\n", None),  # ansible.cfg is left to Ansible
-])
-def test_pipelining_is_on_unless_the_user_set_it(tmp_path, environment_value, config_text, expected):
-    env = {name: value for name, value in os.environ.items() if name not in ("ANSIBLE_PIPELINING", "ANSIBLE_CONFIG")}
-    if environment_value is not None:
-        env["ANSIBLE_PIPELINING"] = environment_value
-    if config_text is not None:
-        (tmp_path / "ansible.cfg").write_text(config_text)  # read from the working directory, as Ansible does
-    code = ("from xdeploy_glance.commands.reconfigure import environment; "
-            "print(environment().get('ANSIBLE_PIPELINING'))")
-
-    shown = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
-
-    assert shown.returncode == 0, shown.stderr
-    assert shown.stdout.strip() == str(expected)
