@@ -93,3 +93,16 @@ def test_ansible_playbooks_exit_status_is_passed_on(tmp_path):
 
     assert run.returncode == 1
     assert "missing.yml could not be found" in run.stderr
+
+
+def test_an_inventory_no_plugin_can_parse_is_an_error(tmp_path):
+    (tmp_path / "inventory.yml").write_text("glance-api:\n  hosts: [\n")
+    (tmp_path / "play.yml").write_text(PLAY)
+    env = {name: value for name, value in ansible_env(tmp_path).items() if name != "ANSIBLE_PIPELINING"}
+
+    run = subprocess.run([sys.executable, "-m", "xdeploy_glance.playbook_launcher", "-i", "inventory.yml",
+                          "play.yml"], cwd=tmp_path, env=env, capture_output=True, text=True)
+
+    assert run.returncode == 1
+    assert "Completely failed to parse inventory source" in run.stderr
+    assert "PLAY RECAP" not in run.stdout

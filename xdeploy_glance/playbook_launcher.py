@@ -11,10 +11,13 @@ configuration, saves `reconfigure` loading it a second time (and parsing the inv
   ansible.cfg enables it too);
 - the Python of local-connection hosts: interpreter discovery on a pyenv machine can pick a shim
   that fails (rc 127), while the Python running Ansible has everything the modules need. Remote
-  hosts keep discovery, and an interpreter the inventory names always wins.
+  hosts keep discovery, and an interpreter the inventory names always wins;
+- an inventory source no plugin can parse is an error, not a warning followed by a play on no
+  host that succeeds.
 
-A value from ansible.cfg or the environment is left alone. Ansible reads its settings from the
-environment each time it needs them, so setting them here takes effect for the whole run.
+A value from ansible.cfg or the environment is left alone. Ansible reads the first two from the
+environment each time it needs them, so setting them here takes effect for the whole run; the
+third it reads from its constants module, which is set too.
 """
 from __future__ import annotations
 
@@ -48,6 +51,8 @@ def main(argv: list[str]) -> None:
     from ansible import constants
 
     os.environ.update(settings_to_add(constants.config))
+    if _is_default(constants.config, "INVENTORY_ANY_UNPARSED_IS_FAILED"):
+        constants.INVENTORY_ANY_UNPARSED_IS_FAILED = True
     ansible_playbook(["ansible-playbook", *argv])
 
 
