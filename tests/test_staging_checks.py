@@ -4,7 +4,13 @@ from __future__ import annotations
 import pytest
 
 from xdeploy_glance.settings import staging_path_from_uri
-from xdeploy_glance.staging_checks import directory_verdict, filesystem_verdict, rotational_verdict
+from xdeploy_glance.staging_checks import (
+    directory_in_place,
+    directory_verdict,
+    filesystem_verdict,
+    octal_mode,
+    rotational_verdict,
+)
 
 
 def probe(**facts) -> dict:
@@ -68,3 +74,37 @@ def test_directory_already_owned_right_is_fine_whatever_it_holds():
                  "foreign_entries": ["root-file"]}
 
     assert directory_verdict(probe(exists=True, is_directory=True, directory=directory), False).status == "ok"
+
+
+def existing_staging(uid=42415, gid=42415, mode="0750", **facts) -> dict:
+    directory = {"uid": uid, "gid": gid, "mode": mode, "entry_count": 0, "foreign_entry_count": 0,
+                 "foreign_entries": []}
+    return probe(exists=True, is_directory=True, directory=directory, **facts)
+
+
+@pytest.mark.parametrize(("mode", "bits"), [
+    ("0750", 0o750), ("750", 0o750), ("02750", 0o2750), (488, 0o750),  # 488: YAML's unquoted 0750
+    ("u=rwx,g=rx,o=", None), ("0o750", None), ("", None), (None, None), (True, None), ("7a0", None),
+])
+def test_octal_mode_reads_what_the_file_module_reads_and_nothing_it_must_guess(mode, bits):
+    assert octal_mode(mode) == bits
+
+
+@pytest.mark.parametrize("mode", ["0750", "750", 488])
+def test_staging_directory_with_the_wanted_owner_group_and_mode_is_in_place(mode):
+    assert directory_in_place(existing_staging(), mode) is True
+
+
+@pytest.mark.parametrize(("staging", "mode"), [
+    (probe(), "0750"),  # missing
+    (probe(exists=True, is_directory=False), "0750"),  # a file
+    (existing_staging(mode="0770"), "0750"),
+    (existing_staging(mode="2750"), "0750"),  # the file module would clear setgid
+    (existing_staging(uid=0), "0750"),
+    (existing_staging(gid=0), "0750"),
+    (existing_staging(owner_uid=None), "0750"),  # no owner to compare with: the file module decides
+    (existing_staging(group_gid=None), "0750"),
+    (existing_staging(), "u=rwx,g=rx,o="),  # symbolic: depends on the current mode, left to the file module
+], ids=["missing", "file", "mode", "setgid", "uid", "gid", "no-owner", "no-group", "symbolic"])
+def test_staging_directory_not_exactly_as_wanted_is_not_in_place(staging, mode):
+    assert directory_in_place(staging, mode) is False

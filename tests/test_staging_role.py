@@ -22,9 +22,9 @@ def staging_vars(staging: Path, **overrides) -> dict:
 
 
 def run_role(tmp_path: Path, staging: Path, check: bool = False, diff: bool = False, tags: str | None = None,
-             **overrides):
+             extra_args: tuple[str, ...] = (), **overrides):
     return run_playbook(PLAYBOOK, local_inventory(tmp_path), tmp_path, extra_vars=staging_vars(staging, **overrides),
-                        check=check, diff=diff, tags=tags)
+                        check=check, diff=diff, tags=tags, extra_args=extra_args)
 
 
 def tree(root: Path) -> dict[str, tuple]:
@@ -171,6 +171,33 @@ def test_second_run_changes_nothing(tmp_path, loop_ext4):
     assert second.recap["localhost"]["failed"] == 0
 
 
+@pytest.mark.parametrize("mode", ["0750", "750", 488])  # 488: YAML's unquoted 0750
+def test_second_run_only_probes(tmp_path, loop_ext4, mode):
+    ext4 = loop_ext4(16)
+    staging = ext4.mount_point / "staging"
+    assert run_role(tmp_path, staging, glance_staging_mode=mode).returncode == 0
+
+    second = run_role(tmp_path, staging, extra_args=("-vvv",), glance_staging_mode=mode)
+
+    assert second.returncode == 0, second.describe()
+    assert second.modules_run == {"glance_staging_probe": 1}, second.describe()  # the directory task was skipped
+    assert second.recap["localhost"]["changed"] == 0, second.describe()
+    assert owner_and_mode(staging) == (GLANCE_ID, GLANCE_ID, "0o750")
+
+
+def test_a_symbolic_mode_is_left_to_the_file_module(tmp_path, loop_ext4):
+    ext4 = loop_ext4(16)
+    staging = ext4.mount_point / "staging"
+    assert run_role(tmp_path, staging, glance_staging_mode="u=rwx,g=rx,o=").returncode == 0
+
+    second = run_role(tmp_path, staging, extra_args=("-vvv",), glance_staging_mode="u=rwx,g=rx,o=")
+
+    assert second.returncode == 0, second.describe()
+    assert second.modules_run == {"glance_staging_probe": 1, "file": 1}, second.describe()
+    assert second.recap["localhost"]["changed"] == 0, second.describe()
+    assert owner_and_mode(staging) == (GLANCE_ID, GLANCE_ID, "0o750")
+
+
 def test_check_mode_on_a_fresh_host_changes_nothing_on_disk(tmp_path, loop_ext4):
     ext4 = loop_ext4(16)
     staging = ext4.mount_point / "a" / "staging"
@@ -197,6 +224,23 @@ def test_diff_shows_mode_drift_and_the_run_repairs_it(tmp_path, loop_ext4):
     for run in (checked, repaired):
         assert run.recap["localhost"]["changed"] == 1, run.describe()
         assert '-    "mode": "0777",\n+    "mode": "0750",' in run.stdout
+    assert owner_and_mode(staging) == (GLANCE_ID, GLANCE_ID, "0o750")
+
+
+def test_diff_shows_owner_drift_and_the_run_repairs_it(tmp_path, loop_ext4):
+    ext4 = loop_ext4(16)
+    staging = ext4.mount_point / "staging"
+    assert run_role(tmp_path, staging).returncode == 0
+    os.chown(staging, 0, 0)
+
+    checked = run_role(tmp_path, staging, check=True, diff=True)
+    assert owner_and_mode(staging) == (0, 0, "0o750")  # check mode left it alone
+    repaired = run_role(tmp_path, staging, diff=True)
+
+    for run in (checked, repaired):
+        assert run.recap["localhost"]["changed"] == 1, run.describe()
+        assert (f'-    "group": 0,\n-    "owner": 0,\n+    "group": {GLANCE_ID},\n+    "owner": {GLANCE_ID},'
+                in run.stdout), run.describe()
     assert owner_and_mode(staging) == (GLANCE_ID, GLANCE_ID, "0o750")
 
 

@@ -8,6 +8,7 @@ Pure Python with no Ansible imports: the staging role calls these through its fi
 """
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Any, Mapping
 
@@ -22,6 +23,7 @@ NETWORK_FILESYSTEMS = frozenset({
     "lustre", "gpfs", "ocfs2", "gfs2",
 })
 MEMORY_FILESYSTEMS = frozenset({"tmpfs", "ramfs"})
+_OCTAL_MODE = re.compile(r"[0-7]+")
 
 Probe = Mapping[str, Any]
 
@@ -106,3 +108,30 @@ def directory_verdict(probe: Probe, allow_reown: bool) -> Verdict:
                          f"it holds {directory['foreign_entry_count']} entries of other owners ({shown}). "
                          "Point glance_staging_store_uri at a directory of its own, or set "
                          "glance_staging_allow_reown: true")
+
+
+def octal_mode(mode: Any) -> int | None:
+    """The permission bits a file module `mode` sets, when they do not depend on the current mode.
+
+    As the file module reads it: an int is taken as is (YAML's unquoted 0750 is already 488), a
+    string of octal digits is octal. Anything else (symbolic u=rwx,g=rx,o=, empty) gives None.
+    """
+    if isinstance(mode, int) and not isinstance(mode, bool):
+        return mode
+    if isinstance(mode, str) and _OCTAL_MODE.fullmatch(mode):
+        return int(mode, 8)
+    return None
+
+
+def directory_in_place(probe: Probe, mode: Any) -> bool:
+    """Whether the staging directory already is what the role's file task would make it: an existing
+    directory with the wanted uid, gid and mode. Anything it cannot tell for sure (an owner or group
+    that did not resolve, a symbolic mode) counts as not in place, so the file task decides."""
+    directory = probe.get("directory")
+    wanted_mode = octal_mode(mode)
+    if not probe["exists"] or not probe["is_directory"] or not directory or wanted_mode is None:
+        return False
+    if probe["owner_uid"] is None or probe["group_gid"] is None:
+        return False
+    return ((directory["uid"], directory["gid"], int(directory["mode"], 8))
+            == (probe["owner_uid"], probe["group_gid"], wanted_mode))

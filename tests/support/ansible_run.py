@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,9 @@ _RECAP_LINE = re.compile(r"^(?P<host>\S+)\s+:\s+(?P<counts>(?:\w+=\d+\s*)+)$")
 # "ok: [h] => {...}", "fatal: [h]: FAILED! => {...}", "ok: [h] => (item=x) => {...}", "failed: [h] (item=x) => {...}"
 _RESULT_LINE = re.compile(r"^(?P<status>ok|changed|fatal|failed|skipping): \[(?P<host>[^\]]+)\]"
                           r"(?::\s*FAILED!)?(?: (?:=> )?\(item=.*?\))? => (?P<json>\{.*\})$")
+# With -vvv: "<127.0.0.1> SSH: EXEC ssh ...", "<localhost> EXEC /bin/sh -c ..." and "Using module file /x/ping.py"
+_REMOTE_COMMAND_LINE = re.compile(r"^<(?P<address>[^>]+)> (?:SSH: )?EXEC ")
+_MODULE_FILE_LINE = re.compile(r"^Using module file (?P<path>\S+)$")
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,18 @@ class PlaybookRun:
                 host = match["host"].split(" -> ")[0]  # "api1 -> localhost" for a delegated task
                 results.append(TaskResult(match["status"], host, json.loads(match["json"])))
         return results
+
+    @property
+    def remote_commands(self) -> Counter[str]:
+        """Of a -vvv run: how many commands Ansible ran per host address (with pipelining, one per module run)."""
+        return Counter(match["address"] for match in map(_REMOTE_COMMAND_LINE.match, self.stdout.splitlines())
+                       if match)
+
+    @property
+    def modules_run(self) -> Counter[str]:
+        """Of a -vvv run: how many times each module ran, over all hosts ({'glance_staging_probe': 2})."""
+        return Counter(Path(match["path"]).stem for match in map(_MODULE_FILE_LINE.match, self.stdout.splitlines())
+                       if match)
 
     def failure_messages(self, host: str) -> list[str]:
         return [r.result.get("msg", "") for r in self.results if r.host == host and r.status in ("fatal", "failed")]

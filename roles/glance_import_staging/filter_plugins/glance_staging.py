@@ -53,6 +53,11 @@ def glance_staging_directory_verdict(probe, allow_reown):
     return staging_checks.directory_verdict(probe, allow_reown).as_dict()
 
 
+@_clear_errors
+def glance_staging_directory_in_place(probe, mode):
+    return staging_checks.directory_in_place(probe, mode)
+
+
 class FilterModule:
     def filters(self):
         return {function.__name__: function for function in (
@@ -61,4 +66,5 @@ class FilterModule:
             glance_staging_rotational_verdict,
             glance_staging_filesystem_verdict,
             glance_staging_directory_verdict,
+            glance_staging_directory_in_place,
         )}
