@@ -117,7 +117,7 @@ def test_check_mode_on_a_fresh_host_changes_nothing(deployment):
     run = deployment.reconfigure("--check", "--diff")
 
     assert run.returncode == 0, run.describe()
-    assert run.recap["localhost"]["changed"] == 4, run.describe()  # node_config_directory, glance-api/, the files, staging
+    assert run.recap["localhost"]["changed"] == 2, run.describe()  # the config (directories and files), staging
     assert tree(deployment.root) == before
     assert deployment.restarts == []
     assert "Glance host verification" not in run.stdout

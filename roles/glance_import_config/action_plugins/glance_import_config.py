@@ -3,10 +3,14 @@
 The files come from xdeploy_glance.render (the code behind `xdeploy-glance render` and `verify`),
 fed with the values Ansible resolved for the host, the secrets (kolla passes passwords.yml as
 extra vars) and the operator's override files under node_custom_config, whose Jinja is resolved
-here as kolla's merge_configs does. All files then go to the host in one run of the
-glance_import_config_files module (check mode, owner, group, mode, atomic replace): the copy action
-would take two module runs per file. Secret values never reach the output: the module's contents
-are no_log, its results are reduced to what is safe, and every diff is masked.
+here as kolla's merge_configs does. The directory and all files then go to the host in one run of
+the glance_import_config_files module (check mode, owner, group, mode, atomic replace): the file and
+copy actions would take two module runs per file and two for the directory. Secret values never
+reach the output: the module's contents are no_log, its results are reduced to what is safe, and
+every diff is masked.
+
+`changed` covers the directory and the files; `config_changed` only the files, which is what the
+restart handler looks at (see handlers/main.yml).
 """
 from __future__ import annotations
 
@@ -30,7 +34,7 @@ SAFE_COPY_KEYS = ("changed", "failed", "msg", "dest", "owner", "group", "mode", 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False  # the contents travel as module arguments
     _supports_check_mode = True
-    _VALID_ARGS = frozenset(("dest", "overrides", "owner", "group", "mode"))
+    _VALID_ARGS = frozenset(("dest", "directory_mode", "parents_mode", "overrides", "owner", "group", "mode"))
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
@@ -56,14 +60,18 @@ class ActionModule(ActionBase):
                 [f for f in rendered.findings if f.severity is Severity.ERROR]))
         written = self._execute_module(
             "glance_import_config_files", task_vars=task_vars,
-            module_args={"dest": args["dest"], "names": [f.path for f in rendered.files],
-                         "contents": [f.text for f in rendered.files],
+            module_args={"dest": args["dest"], "directory_mode": args.get("directory_mode", "0750"),
+                         "parents_mode": args.get("parents_mode", "0755"),
+                         "names": [f.path for f in rendered.files], "contents": [f.text for f in rendered.files],
                          "owner": args.get("owner"), "group": args.get("group"), "mode": args.get("mode", "0640")})
         files = [{key: file[key] for key in SAFE_COPY_KEYS if key in file} for file in written.get("files", [])]
         diffs = self._masked(self._diffs(written, rendered.files), rendered.secrets) if self._task.diff else []
         if written.get("failed"):
             result.update(failed=True, msg=written.get("msg"))
-        result.update(changed=any(f.get("changed") for f in files), files=files)
+        directory = written.get("directory", {})
+        config_changed = any(f.get("changed") for f in files)
+        result.update(changed=bool(directory.get("changed")) or config_changed, config_changed=config_changed,
+                      directory=directory, created_parents=written.get("created_parents", []), files=files)
         if diffs:
             result["diff"] = diffs
         return result
@@ -76,8 +84,9 @@ class ActionModule(ActionBase):
 
     @staticmethod
     def _diffs(written, rendered_files):
-        """The copy action's diffs: the text of each changed file, then each owner, group or mode change."""
-        diffs = []
+        """The file module's diffs for the directories, then the copy action's: the text of each changed
+        file, then each owner, group or mode change."""
+        diffs = list(written.get("directory_diffs", []))
         for file, before, attributes in zip(written.get("files", []), written.get("before", []),
                                             written.get("attribute_diffs", [])):
             text = next(f.text for f in rendered_files if file["dest"].endswith("/" + f.path))
