@@ -13,8 +13,6 @@ import pwd
 import re
 import stat
 
-from ansible.module_utils.basic import AnsibleModule
-
 DOCUMENTATION = r"""
 module: glance_staging_probe
 short_description: Probe the filesystem behind a Glance staging directory
@@ -253,6 +251,10 @@ def probe_result(path, owner=None, group=None):
 
 
 def main():
+    # Imported here, not at the top: `xdeploy-glance verify` runs this file's probe on hosts without Ansible.
+    # Ansible's module dependency finder reads imports inside functions too, so it still ships AnsibleModule.
+    from ansible.module_utils.basic import AnsibleModule
+
     module = AnsibleModule(
         argument_spec={
             "path": {"type": "path", "required": True},
