@@ -279,3 +279,122 @@ def test_plain_pytest_finds_ansible_without_the_venv_on_path(tmp_path):
     assert run.returncode == 1, run.describe()  # nothing is deployed there: the checks ran, and failed
     assert run.table[("localhost", "staging-directory")] == (
         "FAILED", f"{tmp_path}/staging does not exist; the nearest existing parent is {tmp_path}")
+
+
+# verify parses the inventory once and hands testinfra what `ansible-inventory --list` would print.
+
+LISTING_PROGRAM = ("import json, sys\n"
+                   "from xdeploy_glance.verify.inventory_list import parse\n"
+                   "print(json.dumps(parse(sys.argv[1]).listing()))\n")
+
+
+def listings(inventory: Path, env: dict[str, str]) -> tuple[dict, dict]:
+    """(verify's listing, `ansible-inventory --list`), each in a fresh process with the same environment."""
+    ours = subprocess.run([sys.executable, "-c", LISTING_PROGRAM, str(inventory)], env=env, cwd=inventory.parent,
+                          capture_output=True, text=True, timeout=120)
+    theirs = subprocess.run([str(Path(sys.executable).parent / "ansible-inventory"), "--list", "-i", str(inventory)],
+                            env=env, cwd=inventory.parent, capture_output=True, text=True, timeout=120)
+    assert ours.returncode == 0 and theirs.returncode == 0, ours.stderr + theirs.stderr
+    return json.loads(ours.stdout), json.loads(theirs.stdout)
+
+
+INI_INVENTORY = """\
+localhost ansible_connection=local ansible_python_interpreter=/usr/bin/python3
+
+[control]
+ctl1 ansible_host=10.0.0.11 ansible_port=2222 ansible_user=kolla
+ctl2 ansible_host=10.0.0.12 glance_staging_mode=0700 node_config_directory=/srv/kolla
+
+[glance-api:children]
+control
+
+[glance-api:vars]
+glance_staging_store_uri=file:///var/lib/glance/staging
+glance_staging_concurrent_imports=3
+ansible_become=true
+
+[storage]
+ctl2
+stor1 ansible_ssh_common_args='-o StrictHostKeyChecking=no' templated="{{ groups['control'] | length }}"
+
+[empty]
+"""
+
+YAML_INVENTORY = """\
+all:
+  vars:
+    ansible_python_interpreter: auto_silent
+  children:
+    glance-api:
+      hosts:
+        api1: {ansible_host: 192.0.2.1, ansible_port: 22, glance_staging_shared: true}
+        api2:
+          glance_image_import_plugins: [image_decompression, image_conversion]
+          unsafe_value: !unsafe "{{ not templated }}"
+      vars:
+        glance_staging_max_image_size: 10G
+    monitoring:
+      children:
+        glance-api: {}
+      hosts:
+        mon1: {ansible_connection: local}
+"""
+
+
+def test_the_listing_is_what_ansible_inventory_prints_for_ini_and_yaml(tmp_path):
+    env = ansible_env(tmp_path)
+    for name, text in (("hosts.ini", INI_INVENTORY), ("hosts.yml", YAML_INVENTORY)):
+        inventory = tmp_path / name
+        inventory.write_text(text)
+
+        ours, theirs = listings(inventory, env)
+
+        assert ours == theirs, name
+    assert theirs["_meta"]["hostvars"]["api2"]["glance_image_import_plugins"] == [
+        "image_decompression", "image_conversion"]  # a sample, so an empty listing could not pass
+
+
+def test_the_listing_has_group_vars_and_host_vars_directories_and_keeps_vaulted_values_encrypted(tmp_path):
+    env = ansible_env(tmp_path)
+    password_file = tmp_path / "vault-password"
+    password_file.write_text("s3cret\n")
+    vaulted = subprocess.run([str(Path(sys.executable).parent / "ansible-vault"), "encrypt_string", "hidden-value",
+                              "--name", "glance_secret", "--vault-password-file", str(password_file)],
+                             env=env, capture_output=True, text=True, check=True).stdout
+    directory = tmp_path / "inventory"
+    (directory / "group_vars" / "all").mkdir(parents=True)
+    (directory / "host_vars").mkdir()
+    (directory / "hosts.ini").write_text("[glance-api]\napi1 ansible_host=192.0.2.1\napi2\n"
+                                         "[control]\napi2\nhere ansible_connection=local\n")
+    (directory / "group_vars" / "all" / "main.yml").write_text("node_config_directory: /etc/kolla\n")
+    (directory / "group_vars" / "glance-api.yml").write_text("glance_staging_mode: '0750'\n")
+    (directory / "host_vars" / "api1.yml").write_text("ansible_port: 2201\nglance_staging_mode: '0700'\n" + vaulted)
+
+    ours, theirs = listings(directory, env)
+
+    assert ours == theirs
+    host_vars = theirs["_meta"]["hostvars"]["api1"]
+    assert host_vars["glance_secret"]["__ansible_vault"].startswith("$ANSIBLE_VAULT;1.1;AES256\n")  # still encrypted
+    assert {name: value for name, value in host_vars.items() if name != "glance_secret"} == {
+        "ansible_host": "192.0.2.1", "ansible_port": 2201, "glance_staging_mode": "0700",
+        "node_config_directory": "/etc/kolla"}
+
+
+def test_testinfra_takes_hosts_and_variables_from_the_listing(tmp_path):
+    from testinfra.utils.ansible_runner import AnsibleRunner
+
+    from xdeploy_glance.verify.inventory_list import hand_to_testinfra, parse
+
+    inventory = tmp_path / "hosts.ini"
+    inventory.write_text(INI_INVENTORY)
+    source = str(inventory)
+    hand_to_testinfra(source, parse(source).listing())
+    runner = AnsibleRunner.get_runner(source)
+
+    assert runner.get_hosts("glance-api") == ["ctl1", "ctl2"]
+    assert runner.get_variables("ctl1")["glance_staging_concurrent_imports"] == 3
+    assert runner.get_variables("ctl1")["group_names"] == ["all", "control", "glance-api"]
+    ssh = runner.get_host("ctl1").backend
+    assert (ssh.NAME, ssh.host.name, ssh.host.port, ssh.host.user, ssh.sudo) == ("ssh", "10.0.0.11", "2222", "kolla",
+                                                                                 True)
+    assert runner.get_host("localhost").backend.NAME == "local"
