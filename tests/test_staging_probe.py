@@ -141,16 +141,23 @@ def test_each_ssh_host_sees_its_own_tmpfs(tmp_path, ssh_hosts):
     assert run.warnings == []
 
 
-def test_verify_probes_a_local_host_in_process_with_the_module_s_result(tmp_path, mount_tmpfs):
-    from xdeploy_glance.verify.plugin import _probe_here
+def test_verify_gets_the_module_s_result_in_process_and_from_its_facts_script(tmp_path, mount_tmpfs):
+    import sys
+
+    import testinfra
+
+    from xdeploy_glance.verify.facts import Target, gather_all
 
     tmpfs = mount_tmpfs("16m")
     staging = tmpfs.mount_point / "staging"
     staging.mkdir(mode=0o750)
     (staging / "leftover").write_text("x")
+    request = {"probe": {"path": str(staging), "owner": "42415", "group": None}}
 
     by_module = probe(tmp_path, staging, probe_owner="42415")
-    in_process = _probe_here(str(MODULE_DIR), {"path": str(staging), "owner": "42415", "group": None})
+    by_verify = gather_all([Target("in-process", request, None, ()),
+                            Target("script", request, testinfra.get_host("local://").run, (sys.executable,))], 2)
 
-    assert in_process == {key: value for key, value in by_module.items() if key not in ("invocation", "failed")}
-    assert in_process["directory"] == by_module["directory"] and in_process["staging_path"] == str(staging)
+    expected = {key: value for key, value in by_module.items() if key not in ("invocation", "failed")}
+    assert by_verify["in-process"].probe == by_verify["script"].probe == expected
+    assert expected["directory"]["foreign_entries"] == ["leftover"] and expected["staging_path"] == str(staging)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from xdeploy_glance.cli import main
 from xdeploy_glance.verify.configfiles import (OverrideListing, directories_glance_reads, drift_diff,
                                                override_candidates, stray_override_files)
 from xdeploy_glance.verify.expected import ExpectationError, expectations_for, load_globals
-from xdeploy_glance.verify.leftovers import image_id_of, parse_age, parse_find_output
+from xdeploy_glance.verify.leftovers import image_id_of, image_leftovers, parse_age
 
 REPO = Path(__file__).resolve().parent.parent
 IMAGE_ID = "0f8e3b4c-1d2a-4b5c-9e6f-7a8b9c0d1e2f"
@@ -108,10 +109,10 @@ def test_bad_ages(text):
         parse_age(text)
 
 
-def test_find_output_keeps_image_files_only():
-    output = f"{IMAGE_ID}.raw\t1048576\t1700000000.5\nREADME\t10\t1700000000.0\n{IMAGE_ID}\t2048\t1700003600.0\n"
+def test_leftovers_are_the_image_files_only():
+    files = [[f"{IMAGE_ID}.raw", 1048576, 1700000000.5], ["README", 10, 1700000000.0], [IMAGE_ID, 2048, 1700003600.0]]
 
-    leftovers = parse_find_output(output)
+    leftovers = image_leftovers(files)
 
     assert [(l.name, l.size, l.modified) for l in leftovers] == [
         (IMAGE_ID, 2048, 1700003600.0), (f"{IMAGE_ID}.raw", 1048576, 1700000000.5)]
@@ -121,15 +122,12 @@ def test_find_output_keeps_image_files_only():
 # Config overrides: oslo.config's search order, and diffs that never show credentials.
 
 def test_next_to_the_deployed_files_and_oslo_configs_first_hits_are_read():
-    listing = OverrideListing.parse("\n".join([
-        "D /etc/kolla/glance-api/glance-api.conf.d",
-        "F /etc/kolla/glance-api/glance-api.conf.d/99-debug.conf",
-        "D /var/lib/glance/.glance/glance.conf.d",  # found first: masks /etc/glance/glance.conf.d
-        "D /etc/glance/glance.conf.d",
-        "F /etc/glance/glance.conf.d/10-old.conf",
-        "D /etc/glance-api.conf.d",
-        "F /etc/glance-api.conf.d/a.conf",
-    ]))
+    listing = OverrideListing.from_found(
+        ["/etc/kolla/glance-api/glance-api.conf.d",
+         "/var/lib/glance/.glance/glance.conf.d",  # found first: masks /etc/glance/glance.conf.d
+         "/etc/glance/glance.conf.d", "/etc/glance-api.conf.d"],
+        ["/etc/kolla/glance-api/glance-api.conf.d/99-debug.conf", "/etc/glance/glance.conf.d/10-old.conf",
+         "/etc/glance-api.conf.d/a.conf"])
 
     read = directories_glance_reads("/etc/kolla/glance-api", "/var/lib/glance", listing)
 
@@ -260,7 +258,21 @@ def test_an_unreachable_host_fails_every_check_with_the_reason(tmp_path):
         assert message == f"cannot reach down1: ssh: connect to host 127.0.0.1 port {port}: Connection refused"
 
 
-def test_plain_pytest_finds_ansible_without_the_venv_on_path(tmp_path):
+# No `ansible` or `ansible-inventory` process: PATH first has ones that fail loudly and leave a mark.
+
+@pytest.fixture
+def failing_ansible_tools(tmp_path) -> tuple[str, Path]:
+    """(PATH with failing ansible tools first, the file they write when any of them runs)."""
+    bin_dir, mark = tmp_path / "failing-bin", tmp_path / "ansible-was-run"
+    bin_dir.mkdir()
+    for tool in ("ansible", "ansible-inventory", "ansible-playbook"):
+        script = bin_dir / tool
+        script.write_text(f"#!/bin/sh\necho \"{tool} $*\" >> {mark}\necho '{tool} must not run' >&2\nexit 99\n")
+        script.chmod(0o755)
+    return f"{bin_dir}{os.pathsep}/usr/bin{os.pathsep}/bin", mark
+
+
+def test_plain_pytest_needs_no_ansible_tools_on_path(tmp_path, failing_ansible_tools):
     inventory = tmp_path / "inventory.yml"
     inventory.write_text(json.dumps({"glance-api": {"hosts": {"localhost": {
         "ansible_connection": "local", "ansible_python_interpreter": sys.executable}}}}))
@@ -268,7 +280,8 @@ def test_plain_pytest_finds_ansible_without_the_venv_on_path(tmp_path):
     globals_file.write_text(json.dumps({"glance_staging_store_uri": f"file://{tmp_path}/staging",
                                         "node_config_directory": str(tmp_path / "kolla")}))
     (tmp_path / "pytest.ini").write_text("[pytest]\n")
-    env = {**ansible_env(tmp_path), "PATH": "/usr/bin:/bin"}
+    path, mark = failing_ansible_tools
+    env = {**ansible_env(tmp_path), "PATH": path}
 
     result = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--pyargs",
                              "xdeploy_glance.verify.checks", "--hosts=ansible://glance-api",
@@ -276,6 +289,7 @@ def test_plain_pytest_finds_ansible_without_the_venv_on_path(tmp_path):
                             cwd=tmp_path, env=env, capture_output=True, text=True)
 
     run = VerifyRun(result.returncode, result.stdout, result.stderr)
+    assert not mark.exists(), mark.read_text()
     assert run.returncode == 1, run.describe()  # nothing is deployed there: the checks ran, and failed
     assert run.table[("localhost", "staging-directory")] == (
         "FAILED", f"{tmp_path}/staging does not exist; the nearest existing parent is {tmp_path}")
@@ -398,3 +412,34 @@ def test_testinfra_takes_hosts_and_variables_from_the_listing(tmp_path):
     assert (ssh.NAME, ssh.host.name, ssh.host.port, ssh.host.user, ssh.sudo) == ("ssh", "10.0.0.11", "2222", "kolla",
                                                                                  True)
     assert runner.get_host("localhost").backend.NAME == "local"
+
+
+def test_verify_runs_no_ansible_process_for_local_and_remote_hosts(tmp_path, failing_ansible_tools):
+    path, mark = failing_ansible_tools
+    with socket.socket() as probe:  # a port nothing listens on once the socket is closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inventory = tmp_path / "inventory.yml"
+    inventory.write_text(json.dumps({"glance-api": {"hosts": {
+        "here": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable},
+        "down1": {"ansible_host": "127.0.0.1", "ansible_port": port, "ansible_user": "root",
+                  "ansible_ssh_common_args": "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null "
+                                             "-o BatchMode=yes"}}}}))
+    globals_file = tmp_path / "globals.yml"
+    globals_file.write_text(json.dumps({"glance_staging_store_uri": f"file://{tmp_path}/staging",
+                                        "node_config_directory": str(tmp_path / "kolla")}))
+
+    completed = subprocess.run([sys.executable, "-m", "xdeploy_glance", "verify", "-c", str(globals_file),
+                                "-i", str(inventory)], env={**ansible_env(tmp_path), "PATH": path}, cwd=tmp_path,
+                               capture_output=True, text=True, timeout=300)
+
+    run = VerifyRun(completed.returncode, completed.stdout, completed.stderr)
+    assert not mark.exists(), mark.read_text()
+    assert run.returncode == 1, run.describe()
+    assert run.table[("here", "staging-directory")] == (
+        "FAILED", f"{tmp_path}/staging does not exist; the nearest existing parent is {tmp_path}")
+    assert run.table[("here", "config-matches-render glance-api.conf")] == (
+        "FAILED", f"cannot read {tmp_path}/kolla/glance-api/glance-api.conf: No such file or directory; "
+                  "reconfigure deploys it")
+    assert run.table[("down1", "staging-directory")] == (
+        "ERROR", f"cannot reach down1: ssh: connect to host 127.0.0.1 port {port}: Connection refused")

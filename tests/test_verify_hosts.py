@@ -210,3 +210,28 @@ def test_ssh_hosts_each_fail_by_name_after_their_own_drift(tmp_path, ssh_hosts):
 
     assert limited.returncode == 1, limited.describe()
     assert {host for host, _ in limited.table} == {"api1"}
+
+
+def test_a_host_whose_facts_script_cannot_run_fails_each_check_naming_host_and_reason(tmp_path, ssh_hosts):
+    missing_python = "/usr/bin/python3.99"
+    hosts = ssh_hosts({"api1": "16m", "api2": "16m"},
+                      host_vars={"api1": {"ansible_python_interpreter": missing_python}})
+    root = hosts.staging_parent
+    deployment = Deployment(tmp_path, root, tmp_path / "globals.yml", tmp_path / "passwords.yml", hosts.inventory)
+    deployment.write_globals()  # nothing deployed: api2's checks run and fail on what is missing
+
+    run = run_verify(tmp_path, deployment.globals_file, hosts.inventory)
+
+    assert run.returncode == 1, run.describe()
+    assert set(run.outcomes("api1")) == set(ALL_CHECKS)
+    for check in ALL_CHECKS:
+        outcome, message = run.table[("api1", check)]
+        assert outcome == "ERROR", (check, run.describe())
+        prefix = f"cannot check api1: its facts script failed ({missing_python} exited with 127): "
+        assert message.startswith(prefix) and missing_python in message.removeprefix(prefix), message
+    assert run.table[("api2", "staging-directory")] == (
+        "FAILED", f"{deployment.staging} does not exist; the nearest existing parent is {root}")
+    assert run.table[("api2", "config-matches-render glance-api.conf")] == (
+        "FAILED", f"cannot read {deployment.config_dir}/glance-api.conf: No such file or directory; reconfigure "
+                  "deploys it")
+    assert run.outcomes("api2")["no-config-overrides"] == "passed"

@@ -16,11 +16,9 @@ from typing import Iterable, Mapping
 
 from ..render.masking import mask_line
 
+CONFIG_FILES = ("glance-api.conf", "glance-image-import.conf")  # what render writes, the config role deploys
 OVERRIDE_DIRECTORY_NAMES = ("glance.conf.d", "glance-api.conf.d")  # oslo.config: <project>, <prog>
 OSLO_SYSTEM_DIRECTORIES = ("/etc/glance", "/etc")
-# Lists each existing directory ("D <dir>") and the *.conf entries oslo.config's glob would read ("F <path>").
-LIST_OVERRIDES_SCRIPT = ('for d in "$@"; do if [ -d "$d" ]; then echo "D $d"; '
-                         'for f in "$d"/*.conf; do if [ -e "$f" ]; then echo "F $f"; fi; done; fi; done')
 
 
 def drift_diff(rendered: str, deployed: str, rendered_name: str, deployed_name: str,
@@ -50,22 +48,17 @@ def override_candidates(config_directory: str, home: str | None) -> list[str]:
 
 @dataclass(frozen=True)
 class OverrideListing:
-    """What LIST_OVERRIDES_SCRIPT found on a host: existing directories and their *.conf entries."""
+    """What a host has of the candidate directories: those that exist, and the *.conf entries in them."""
 
     directories: frozenset[str]
     files: Mapping[str, tuple[str, ...]]
 
     @classmethod
-    def parse(cls, output: str) -> "OverrideListing":
-        directories: set[str] = set()
-        files: dict[str, list[str]] = {}
-        for line in output.splitlines():
-            kind, _, path = line.partition(" ")
-            if kind == "D":
-                directories.add(path)
-            elif kind == "F":
-                files.setdefault(posixpath.dirname(path), []).append(path)
-        return cls(frozenset(directories), {d: tuple(sorted(paths)) for d, paths in files.items()})
+    def from_found(cls, directories: Iterable[str], files: Iterable[str]) -> "OverrideListing":
+        by_directory: dict[str, list[str]] = {}
+        for path in files:
+            by_directory.setdefault(posixpath.dirname(path), []).append(path)
+        return cls(frozenset(directories), {d: tuple(sorted(paths)) for d, paths in by_directory.items()})
 
 
 def directories_glance_reads(config_directory: str, home: str | None, listing: OverrideListing) -> list[str]:

@@ -9,13 +9,12 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
+from typing import Iterable, Sequence
 
 from ..units import format_size
 
 _AGE = re.compile(r"^\s*(?P<number>[0-9]+)\s*(?P<unit>[mhd])\s*$", re.IGNORECASE)
 _MINUTES = {"m": 1, "h": 60, "d": 24 * 60}
-# find's -printf format: name, size in bytes, modification time in seconds since the epoch
-FIND_FORMAT = r"%f\t%s\t%T@\n"
 
 
 def parse_age(text: str) -> int:
@@ -48,11 +47,7 @@ class Leftover:
         return f"{self.name} ({format_size(self.size)}, {hours:.1f} h old)"
 
 
-def parse_find_output(text: str) -> list[Leftover]:
-    """Leftovers from `find DIR -maxdepth 1 -type f -mmin +N -printf FIND_FORMAT`, image files only."""
-    leftovers = []
-    for line in text.splitlines():
-        name, size, modified = line.rsplit("\t", 2)
-        if image_id_of(name):
-            leftovers.append(Leftover(name, int(size), float(modified)))
+def image_leftovers(files: Iterable[Sequence]) -> list[Leftover]:
+    """The image files among (name, size in bytes, modification time in seconds since the epoch), by name."""
+    leftovers = [Leftover(name, int(size), float(modified)) for name, size, modified in files if image_id_of(name)]
     return sorted(leftovers, key=lambda leftover: leftover.name)

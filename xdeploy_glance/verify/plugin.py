@@ -10,26 +10,27 @@ unless checks marked `glance_verify` are collected. Fixtures for writing more ch
 
     glance_globals          the merged globals files (xdeploy_glance.checker.MergedGlobals)
     glance_expected         per host: what the host should look like (verify.expected.HostExpectations)
+    glance_host_facts       per host: what the host has (verify.facts.HostFacts), gathered for all hosts
+                            at once with one command each
     glance_staging_probe    per host: the staging role's probe module result for the staging directory
     glance_rendered         per host: render's output (xdeploy_glance.render.RenderResult) for that host
     glance_leftovers_older_than  (minutes, text) of --glance-leftovers-older-than
+
+testinfra reads the inventory from `ansible-inventory --list`; this plugin parses the inventory in
+process and hands testinfra the same data instead (xdeploy-glance verify hands over its own parse).
 """
 from __future__ import annotations
 
-import json
 import os
-import shutil
-import sys
 import warnings
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
+from .inputs import STASH_KEY as INPUTS_KEY, VerifyInputs
+
 MARKER = "glance_verify"
 LEFTOVERS_CHECK = "test_staging_leftovers"
-PROBE_MODULE = "glance_staging_probe"
-SSH_ERROR = 255  # ssh's exit status when it could not run the command at all
 _RUN = pytest.StashKey["VerifyRun"]()
 
 
@@ -50,11 +51,9 @@ class CheckOutcome:
 class VerifyRun:
     """State of a verification session, kept in the pytest config stash."""
 
-    merged_globals: object  # xdeploy_glance.checker.MergedGlobals, imported lazily
-    secrets: dict  # kolla passwords.yml names -> values, for render
-    overrides_dir: Path | None  # kolla's node_custom_config, for render
-    leftover_age: tuple[int, str] | None  # (minutes, as the user wrote it); None: the check does not run
+    inputs: VerifyInputs
     labels: dict[str, tuple[str, str]]  # nodeid -> (host, check)
+    expectations: dict  # host name -> HostExpectations, or the ExpectationError saying why it is unknowable
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -76,29 +75,39 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", f"{MARKER}: a Glance host verification check (xdeploy_glance.verify)")
     config.pluginmanager.register(_Reporter(config), "xdeploy-glance-verify-reporter")
-    if config.getoption("glance_globals"):
-        _make_ansible_tools_findable()
+    if config.getoption("glance_globals") and INPUTS_KEY not in config.stash:
+        _hand_inventory_to_testinfra(config.getoption("ansible_inventory", None))
 
 
-def _make_ansible_tools_findable() -> None:
-    """testinfra runs `ansible-inventory` and `ansible` through PATH; the ones next to this Python fit."""
-    if shutil.which("ansible-inventory") is None:
-        os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+def _hand_inventory_to_testinfra(source: str | None) -> None:
+    """Parse the inventory here, unless testinfra already has it: it would run `ansible-inventory --list`."""
+    from testinfra.utils.ansible_runner import AnsibleRunner
+
+    if "inventory" in vars(AnsibleRunner.get_runner(source)):  # set already (a functools.cached_property)
+        return
+    from ansible.errors import AnsibleError
+
+    from .inventory_list import hand_to_testinfra, parse
+
+    try:
+        hand_to_testinfra(source, parse(source).listing())
+    except AnsibleError as error:
+        raise pytest.UsageError(f"{source or 'the Ansible inventory'}: {error}") from None
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     checks = [item for item in items if item.get_closest_marker(MARKER)]
     if not checks:
         return
-    merged = _load_globals(config)
-    run = VerifyRun(merged, _load_secrets(config, merged.values), _overrides_dir(config), _leftover_age(config), {})
+    inputs = config.stash[INPUTS_KEY] if INPUTS_KEY in config.stash else _inputs_from_options(config)
+    run = VerifyRun(inputs, {}, {})
     for item in checks:
         host = _host_of(item)
         if host is not None and not host.backend.HAS_RUN_ANSIBLE:
-            raise pytest.UsageError("the Glance checks run the staging role's probe through Ansible: select hosts "
+            raise pytest.UsageError("the Glance checks read the hosts' variables from the inventory: select hosts "
                                     "with --hosts=ansible://PATTERN and --ansible-inventory=INVENTORY")
         run.labels[item.nodeid] = (_host_name(host), _check_name(item))
-    if run.leftover_age is None:
+    if inputs.leftover_age is None:
         deselected = [item for item in checks if getattr(item, "originalname", item.name) == LEFTOVERS_CHECK]
         if deselected:
             config.hook.pytest_deselected(items=deselected)
@@ -106,54 +115,24 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     config.stash[_RUN] = run
 
 
-def _load_globals(config: pytest.Config):
-    from .expected import ExpectationError, load_globals
+def _inputs_from_options(config: pytest.Config) -> VerifyInputs:
+    from . import inputs
 
     paths = config.getoption("glance_globals")
     if not paths:
         raise pytest.UsageError("the Glance checks need the globals the hosts were deployed with: "
                                 "--glance-globals=/etc/kolla/globals.yml (repeatable)")
     try:
-        return load_globals(paths)
-    except ExpectationError as error:
+        merged = inputs.load_globals(paths)
+        secrets = inputs.load_secrets(config.getoption("glance_passwords"), merged.values)
+        overrides_dir = inputs.overrides_dir(config.getoption("glance_overrides"))
+    except ValueError as error:
         raise pytest.UsageError(str(error)) from None
-
-
-def _load_secrets(config: pytest.Config, globals_values) -> dict:
-    from ..findings import Severity
-    from ..loading import InputError
-    from ..render import passwords
-
-    path = config.getoption("glance_passwords")
     try:
-        secrets, findings = passwords.load(path, globals_values)
-    except InputError as error:
-        raise pytest.UsageError(str(error)) from None
-    errors = [finding.message for finding in findings if finding.severity is Severity.ERROR]
-    if errors:
-        raise pytest.UsageError(f"{path}: {'; '.join(errors)}")
-    return secrets
-
-
-def _overrides_dir(config: pytest.Config) -> Path | None:
-    directory = config.getoption("glance_overrides")
-    if directory is None:
-        return None
-    if not Path(directory).is_dir():
-        raise pytest.UsageError(f"{directory}: the overrides directory does not exist")
-    return Path(directory)
-
-
-def _leftover_age(config: pytest.Config) -> tuple[int, str] | None:
-    from .leftovers import parse_age
-
-    age = config.getoption("glance_leftovers_older_than")
-    if age is None:
-        return None
-    try:
-        return parse_age(age), age
+        leftover_age = inputs.leftover_age(config.getoption("glance_leftovers_older_than"))
     except ValueError as error:
         raise pytest.UsageError(f"--glance-leftovers-older-than: {error}") from None
+    return VerifyInputs(merged, secrets, overrides_dir, leftover_age)
 
 
 def _host_of(item: pytest.Item):
@@ -179,7 +158,7 @@ def _check_name(item: pytest.Item) -> str:
 @pytest.fixture(scope="session")
 def glance_globals(request: pytest.FixtureRequest):
     """The merged globals files given with --glance-globals."""
-    return _verify_run(request).merged_globals
+    return _verify_run(request).inputs.merged_globals
 
 
 def _verify_run(request: pytest.FixtureRequest) -> VerifyRun:
@@ -192,17 +171,33 @@ def _verify_run(request: pytest.FixtureRequest) -> VerifyRun:
 @pytest.fixture(scope="session")
 def glance_leftovers_older_than(request: pytest.FixtureRequest) -> tuple[int, str]:
     """(minutes, as given) from --glance-leftovers-older-than; the leftovers check is deselected without it."""
-    return _verify_run(request).leftover_age
+    return _verify_run(request).inputs.leftover_age
 
 
-@pytest.fixture(scope="module")
-def glance_expected(host, glance_globals):
-    """What this host should look like: the globals over its inventory variables over the schema defaults."""
+def _expectations(run: VerifyRun, host):
+    """What this host should look like (cached for the session); raises ExpectationError when unknowable."""
     from .expected import ExpectationError, expectations_for
 
     name = _host_name(host)
+    if name not in run.expectations:
+        try:
+            run.expectations[name] = expectations_for(name, host.ansible.get_variables(),
+                                                      run.inputs.merged_globals.values)
+        except ExpectationError as error:
+            run.expectations[name] = error
+    found = run.expectations[name]
+    if isinstance(found, ExpectationError):
+        raise found
+    return found
+
+
+@pytest.fixture(scope="module")
+def glance_expected(request: pytest.FixtureRequest, host):
+    """What this host should look like: the globals over its inventory variables over the schema defaults."""
+    from .expected import ExpectationError
+
     try:
-        return expectations_for(name, host.ansible.get_variables(), glance_globals.values)
+        return _expectations(_verify_run(request), host)
     except ExpectationError as error:
         pytest.fail(str(error), pytrace=False)
 
@@ -212,14 +207,14 @@ def glance_rendered(request: pytest.FixtureRequest, glance_expected):
     """render's output for this host (xdeploy_glance.render.RenderResult): what its config files must hold."""
     from ..render import OverrideError, render_host
 
-    run = _verify_run(request)
+    inputs = _verify_run(request).inputs
     templated = sorted(name for name in glance_expected.templated if name in glance_expected.settings)
     if templated:
         names = ", ".join(templated)
         pytest.fail(f"cannot render the config of {glance_expected.host}: {names} hold Jinja, which only Ansible "
                     "resolves; verify renders literal values", pytrace=False)
     try:
-        rendered = render_host(glance_expected.settings, glance_expected.host, run.secrets, run.overrides_dir)
+        rendered = render_host(glance_expected.settings, glance_expected.host, inputs.secrets, inputs.overrides_dir)
     except OverrideError as error:
         pytest.fail(str(error), pytrace=False)
     if not rendered.ok:
@@ -229,153 +224,79 @@ def glance_rendered(request: pytest.FixtureRequest, glance_expected):
 
 
 @pytest.fixture(scope="session")
-def glance_ansible_library():
-    """Puts the staging role's modules on ANSIBLE_LIBRARY for testinfra's ad-hoc `ansible` calls."""
-    from ..resources import data_dir
+def _glance_facts_of_all_hosts(request: pytest.FixtureRequest) -> dict:
+    """The facts of every host with collected checks, gathered at once: one command per host, hosts concurrently.
 
-    library = str(data_dir("roles") / "glance_import_staging" / "library")
-    saved = {name: os.environ.get(name) for name in ("ANSIBLE_LIBRARY", "ANSIBLE_TRANSFORM_INVALID_GROUP_CHARS")}
-    os.environ["ANSIBLE_LIBRARY"] = os.pathsep.join(filter(None, (library, saved["ANSIBLE_LIBRARY"])))
-    os.environ.setdefault("ANSIBLE_TRANSFORM_INVALID_GROUP_CHARS", "ignore")  # kolla's group is glance-api
-    yield library
-    for name, value in saved.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
-
-
-def _probe_arguments(expected) -> dict:
-    return {"path": expected.staging_path, "owner": expected.value("glance_staging_owner"),
-            "group": expected.value("glance_staging_group")}
-
-
-@pytest.fixture(scope="session")
-def _glance_probed_together(request: pytest.FixtureRequest, glance_globals, glance_ansible_library) -> dict:
-    """Probe results of the remote hosts, from one `ansible` run per set of arguments, by host name.
-
-    One ad-hoc `ansible` run per host costs a second or more each, one after the other; one run for
-    all hosts reaches them in parallel. A host missing here (unreachable, failed, unknowable
-    expectations) is probed on its own by glance_staging_probe, which says what went wrong.
+    A host whose expectations are unknowable is left out: its checks fail with the reason first.
     """
-    from .expected import ExpectationError, expectations_for
+    from ansible import constants
 
-    groups: dict[tuple[str, str], list[str]] = {}
-    runner = None
+    from .configfiles import CONFIG_FILES
+    from .expected import ExpectationError
+    from .facts import Target, gather_all, interpreter_for, request_for
+
+    run = _verify_run(request)
+    minutes = run.inputs.leftover_age[0] if run.inputs.leftover_age else None
+    targets: dict[str, Target] = {}
     for item in request.session.items:
         host = _host_of(item)
-        if host is None or "glance_staging_probe" not in getattr(item, "fixturenames", ()):
+        if host is None or "glance_host_facts" not in getattr(item, "fixturenames", ()):
             continue
-        host_vars = host.ansible.get_variables()
-        if _is_this_machine(host_vars):
+        name = _host_name(host)
+        if name in targets:
             continue
         try:
-            arguments = _probe_arguments(expectations_for(_host_name(host), host_vars, glance_globals.values))
+            expected = _expectations(run, host)
         except ExpectationError:
             continue
-        names = groups.setdefault((json.dumps(arguments), json.dumps(_interpreter_override(host_vars))), [])
-        if _host_name(host) not in names:
-            names.append(_host_name(host))
-        runner = host.backend.ansible_runner
-    results = {}
-    for (arguments, override), names in groups.items():
-        results.update(_probe_hosts(runner, arguments, json.loads(override), names))
-    return results
-
-
-def _probe_hosts(runner, arguments: str, override: dict, names: list[str]) -> dict:
-    """What testinfra's host.ansible(PROBE_MODULE, arguments, check=True, **override) runs, for several hosts."""
-    import subprocess
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as tree:
-        command = ["ansible", "--tree", tree, *(["-i", runner.inventory_file] if runner.inventory_file else []),
-                   "-m", PROBE_MODULE, "--args", arguments, "--check",
-                   *(["--extra-vars", json.dumps(override["extra_vars"])] if override else []), ",".join(names)]
-        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        results = {}
-        for name in names:
-            try:
-                result = json.loads(Path(tree, name).read_text())
-            except (OSError, ValueError):
-                continue
-            if "staging_path" in result:
-                results[name] = result
-    return results
+        targets[name] = Target(name, request_for(expected, CONFIG_FILES, minutes),
+                               None if _is_this_machine(host) else host.run,
+                               interpreter_for(host.ansible.get_variables()))
+    return gather_all(list(targets.values()), workers=constants.DEFAULT_FORKS)  # as many at once as Ansible
 
 
 @pytest.fixture(scope="module")
-def glance_staging_probe(host, glance_expected, glance_ansible_library, _glance_probed_together):
-    """The staging role's probe module, run on the host in check mode: the figures the role judges by."""
+def glance_host_facts(glance_expected, _glance_facts_of_all_hosts):
+    """What this host has (verify.facts.HostFacts): staging probe, config files, override directories..."""
+    from .facts import FactsUnavailable
+
+    facts = _glance_facts_of_all_hosts[glance_expected.host]
+    if isinstance(facts, FactsUnavailable):
+        pytest.fail(str(facts), pytrace=False)
+    return facts
+
+
+@pytest.fixture(scope="module")
+def glance_staging_probe(glance_expected, glance_host_facts):
+    """The staging role's probe module's result on the host: the figures the role judges by."""
     from .expected import ExpectationError
+    from .facts import probe_arguments
 
     try:
-        arguments = _probe_arguments(glance_expected)
+        probe_arguments(glance_expected)  # an unknowable argument fails the checks that need the probe
     except ExpectationError as error:
         pytest.fail(str(error), pytrace=False)
-    if glance_expected.host in _glance_probed_together:
-        return _glance_probed_together[glance_expected.host]
-    host_vars = host.ansible.get_variables()
-    try:
-        result = (_probe_here(glance_ansible_library, arguments) if _is_this_machine(host_vars)
-                  else host.ansible(PROBE_MODULE, json.dumps(arguments), check=True, **_interpreter_override(host_vars)))
-    except host.ansible.AnsibleException as error:
-        result = error.result
-    except AssertionError:  # testinfra's only word on `ansible` exiting with an unexpected code, e.g. unreachable
-        try:
-            host.run("true")  # ssh itself says best why a host cannot be reached
-        except RuntimeError as error:
-            reason = _unreachable(error)
-            if reason is not None:
-                pytest.fail(f"cannot reach {glance_expected.host}: {reason}", pytrace=False)
-        raise
-    # ansible-core 2.19's --tree files can lack "failed", so a result without the probe's figures is a failure
-    if "staging_path" not in result:
-        detail = "; ".join(str(result[key]).strip() for key in ("msg", "module_stderr") if result.get(key))
-        pytest.fail(f"the staging probe failed on {glance_expected.host}: {detail or result}", pytrace=False)
+    result = glance_host_facts.probe
+    if result.get("failed") or "staging_path" not in result:
+        pytest.fail(f"the staging probe failed on {glance_expected.host}: {result.get('msg') or result}",
+                    pytrace=False)
     return result
 
 
-def _is_this_machine(host_vars: dict) -> bool:
-    """A local host seen with this process's rights: the probe needs no `ansible` run (most of verify's time)."""
-    from ansible import constants
-
-    if host_vars.get("ansible_connection") != "local":
+def _is_this_machine(host) -> bool:
+    """A local host that testinfra reaches with this process's rights: its facts are gathered in process."""
+    backend = host.backend
+    target = backend.ansible_runner.get_host(backend.host, ssh_config=backend.ssh_config,
+                                             ssh_identity_file=backend.ssh_identity_file)
+    if backend.force_ansible or target is None or target.backend.NAME != "local":
         return False
-    become = host_vars.get("ansible_become", constants.DEFAULT_BECOME)  # ansible.cfg, ANSIBLE_BECOME (verify -b)
-    if str(become).lower() in ("0", "false", "no", "off", ""):
-        return True
-    return os.geteuid() == 0 and host_vars.get("ansible_become_user", constants.DEFAULT_BECOME_USER) == "root"
-
-
-def _probe_here(library: str, arguments: dict) -> dict:
-    """The probe module's own function, called in this process: the result the module would return."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(f"_xdeploy_glance_{PROBE_MODULE}",
-                                                  os.path.join(library, f"{PROBE_MODULE}.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    path = os.path.expanduser(os.path.expandvars(arguments["path"]))  # as the module's `type: path` does
-    return module.probe_result(path, arguments["owner"], arguments["group"])
-
-
-def _interpreter_override(host_vars: dict) -> dict:
-    """A local host without an explicit interpreter gets this one: discovery may pick a broken pyenv shim."""
-    if host_vars.get("ansible_connection") == "local" and "ansible_python_interpreter" not in host_vars:
-        return {"extra_vars": {"ansible_python_interpreter": sys.executable}}
-    return {}
+    local = target.backend
+    return not local.sudo or (os.geteuid() == 0 and local.sudo_user in (None, "root"))
 
 
 def warn(message: str) -> None:
     """Pass a check with a warning that shows in the summary (what the role reports as [WARNING])."""
     warnings.warn(GlanceHostWarning(message), stacklevel=2)
-
-
-def _unreachable(error: BaseException) -> str | None:
-    """ssh's reason when testinfra could not reach the host at all (it raises the CommandResult); else None."""
-    result = error.args[0] if error.args else None
-    return result.stderr.strip() if getattr(result, "rc", None) == SSH_ERROR else None
 
 
 @pytest.hookimpl(wrapper=True)
@@ -385,12 +306,13 @@ def pytest_runtest_call(item: pytest.Item):
         return (yield)
     except Exception as error:
         from .expected import ExpectationError
+        from .facts import unreachable_reason
 
         if not item.get_closest_marker(MARKER):
             raise
         if isinstance(error, ExpectationError):
             pytest.fail(str(error), pytrace=False)
-        reason = _unreachable(error) if isinstance(error, (RuntimeError, AssertionError)) else None
+        reason = unreachable_reason(error) if isinstance(error, RuntimeError) else None
         if reason is not None:
             pytest.fail(f"cannot reach {_host_name(_host_of(item))}: {reason}", pytrace=False)
         raise

@@ -7,21 +7,18 @@ from __future__ import annotations
 
 import pytest
 
-from xdeploy_glance.verify.leftovers import FIND_FORMAT, parse_find_output
-
 pytestmark = pytest.mark.glance_verify
 
 
-def test_staging_leftovers(host, glance_expected, glance_leftovers_older_than):
+def test_staging_leftovers(glance_expected, glance_leftovers_older_than, glance_host_facts):
     """No file in the staging directory named after an image is older than the threshold."""
-    minutes, age = glance_leftovers_older_than
+    age = glance_leftovers_older_than[1]  # the host applied the minutes when it gathered its facts
     path = glance_expected.staging_path
-    found = host.run("find %s -maxdepth 1 -type f -mmin +%s -printf %s", path, str(minutes), FIND_FORMAT)
-    if found.rc != 0:
-        pytest.fail(f"cannot list {path}: {found.stderr.strip()}", pytrace=False)
-    leftovers = parse_find_output(found.stdout)
-    if leftovers:
-        now = float(host.check_output("date +%s"))
-        pytest.fail(f"{len(leftovers)} file(s) in {path} named after images are older than {age} (left in place; "
-                    "check the images' import tasks, Glance removes residue of deleted images when it starts): "
-                    + ", ".join(leftover.describe(now) for leftover in leftovers), pytrace=False)
+    old = glance_host_facts.old_files[path]
+    if old.error is not None:
+        pytest.fail(f"cannot list {path}: {old.error}", pytrace=False)
+    if old.leftovers:
+        pytest.fail(f"{len(old.leftovers)} file(s) in {path} named after images are older than {age} (left in "
+                    "place; check the images' import tasks, Glance removes residue of deleted images when it "
+                    "starts): " + ", ".join(leftover.describe(old.now) for leftover in old.leftovers),
+                    pytrace=False)

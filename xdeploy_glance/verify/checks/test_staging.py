@@ -1,7 +1,7 @@
 """The staging directory on each host: owner and mode, and whether its filesystem still fits the imports.
 
-Every figure comes from the staging role's own probe module, run once per host (one Ansible call
-instead of an ssh round trip per attribute), and space, rotational device and filesystem type are
+Every figure comes from the staging role's own probe module, run on each host inside the one command
+that gathers all of that host's facts (glance_host_facts), and space, rotational device and filesystem type are
 judged by xdeploy_glance.staging_checks exactly as the role judges them before it deploys.
 """
 from __future__ import annotations
