@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -443,3 +444,58 @@ def test_verify_runs_no_ansible_process_for_local_and_remote_hosts(tmp_path, fai
                   "reconfigure deploys it")
     assert run.table[("down1", "staging-directory")] == (
         "ERROR", f"cannot reach down1: ssh: connect to host 127.0.0.1 port {port}: Connection refused")
+
+
+# reconfigure prepares verify while its play runs, and runs it afterwards, in its own process.
+
+def test_prepare_in_a_thread_then_run_in_process(tmp_path, capsys):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from xdeploy_glance.commands import verify as verify_command
+
+    inventory = tmp_path / "inventory.yml"
+    inventory.write_text(json.dumps({"glance-api": {"hosts": {"here": {"ansible_connection": "local"}}}}))
+    globals_file = tmp_path / "globals.yml"
+    globals_file.write_text(json.dumps({"glance_staging_store_uri": f"file://{tmp_path}/staging",
+                                        "node_config_directory": str(tmp_path / "kolla")}))
+    report = tmp_path / "verify.xml"
+    arguments = main_parser_arguments("-c", str(globals_file), "-i", str(inventory), "--junitxml", str(report))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        preparing = pool.submit(verify_command.prepare, arguments)
+    (tmp_path / "staging").mkdir(mode=0o750)  # made after prepare: run() looks at the host as it is then
+    capsys.readouterr()
+    working_directory = Path.cwd()
+
+    returncode = preparing.result().run()
+
+    run = VerifyRun(returncode, *capsys.readouterr())
+    assert run.returncode == 1, run.describe()  # the config files were never deployed
+    assert run.table[("here", "staging-not-world-readable")] == ("passed", "")
+    assert run.table[("here", "config-matches-render glance-api.conf")] == (
+        "FAILED", f"cannot read {tmp_path}/kolla/glance-api/glance-api.conf: No such file or directory; reconfigure "
+                  "deploys it")
+    assert Path.cwd() == working_directory  # pytest ran in an empty directory of its own meanwhile
+    cases = [case.get("name") for case in ElementTree.parse(report).getroot().iter("testcase")]
+    assert "test_staging_not_world_readable[ansible://here]" in cases
+
+
+def test_prepare_raises_usage_errors_before_any_host_is_looked_at(tmp_path):
+    from xdeploy_glance.cli import UsageError
+    from xdeploy_glance.commands import verify as verify_command
+
+    inventory = tmp_path / "hosts.ini"
+    inventory.write_text("[glance-api]\napi1 ansible_connection=local\n")
+    with pytest.raises(UsageError, match="^no glance-api host matches --limit api9$"):
+        verify_command.prepare(main_parser_arguments("-c", str(REPO / "examples" / "globals.yml"), "-i",
+                                                     str(inventory), "--limit", "api9"))
+
+
+def main_parser_arguments(*argv: str):
+    """`xdeploy-glance verify ARGV`'s parsed arguments, as the CLI hands them to the command."""
+    import argparse
+
+    from xdeploy_glance.commands import verify as verify_command
+
+    parser = argparse.ArgumentParser()
+    verify_command.configure(parser)
+    return parser.parse_args(argv)

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
-import sys
 import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Iterator
 
 from .common import add_globals_arguments, globals_paths
 
@@ -30,9 +31,11 @@ Give verify what the hosts were deployed with: the globals (-c), kolla's passwor
 custom config directory (--overrides), as for `render`. The deployed files are looked for in
 {{ node_config_directory }}/glance-api/ (default /etc/kolla/glance-api).
 
-Hosts are reached the way Ansible reaches them (local or ssh, from the inventory), so the checks
-run as fast as plain ssh. Exit status: 0 every check passed, 1 a check failed (or a host could not
-be checked), 2 usage error or unreadable input.
+Each host is looked at with one command, reached the way Ansible reaches it (local or ssh, with
+the inventory's user, port, key and options), all hosts at once (up to Ansible's forks setting).
+The hosts need a Python 3 (ansible_python_interpreter, else python3), as for Ansible itself.
+Exit status: 0 every check passed, 1 a check failed (or a host could not be checked), 2 usage
+error or unreadable input.
 
 Examples:
   xdeploy-glance verify -c /etc/kolla/globals.yml -p /etc/kolla/passwords.yml \\
@@ -65,81 +68,146 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="also report staged files named after images that are older than AGE (90m, 24h, 7d)")
 
 
+@dataclass(frozen=True)
+class PreparedVerify:
+    """Everything verify needs before it looks at a host; run() checks the hosts (it may run in another thread).
+
+    reconfigure prepares while ansible-playbook runs, and runs after the play.
+    """
+
+    pytest_arguments: tuple[str, ...]
+    inputs: Any  # xdeploy_glance.verify.inputs.VerifyInputs, handed to the plugin as a plugin object
+    inventory: str
+    inventory_listing: dict  # what `ansible-inventory --list` prints, for testinfra
+    become: bool
+
+    def run(self) -> int:
+        """Run the checks (pytest in this process); 0 all passed, 1 a check failed, 2 pytest could not run them."""
+        import pytest
+
+        from ..verify.inventory_list import hand_to_testinfra
+
+        hand_to_testinfra(self.inventory, self.inventory_listing)  # also reads ansible.cfg here, as Ansible does
+        with tempfile.TemporaryDirectory(prefix="xdeploy-glance-verify-") as workdir, _environment(self.become):
+            # An empty rootdir and ini file: no pytest.ini, tox.ini or conftest.py of the caller's changes the
+            # checks. pytest shows test files relative to the working directory, so it is that one meanwhile.
+            ini = Path(workdir) / "pytest.ini"
+            ini.write_text("[pytest]\n")
+            with _working_directory(workdir):
+                returncode = pytest.main([*self.pytest_arguments, f"--rootdir={workdir}", "-c", str(ini)],
+                                         plugins=[self.inputs])
+        return int(returncode) if returncode in (0, PYTEST_FAILED) else 2
+
+
 def run(args: argparse.Namespace) -> int:
+    return prepare(args).run()
+
+
+def prepare(args: argparse.Namespace) -> PreparedVerify:
+    """Check the arguments, parse the inventory, load globals and passwords, import pytest and the checks.
+
+    Raises UsageError (exit 2) on bad input, as `run` does; touches no host.
+    """
     from ..cli import UsageError
-    from ..verify.expected import ExpectationError, load_globals
-    from ..verify.leftovers import parse_age
+    from ..verify import inputs
 
     paths = [str(Path(path).absolute()) for path in globals_paths(args)]
     if not args.inventory:
         raise UsageError("no inventory given: use -i INVENTORY (its glance-api group is checked)")
     try:
-        load_globals(paths)
-        if args.leftovers_older_than is not None:
-            parse_age(args.leftovers_older_than)
-    except (ExpectationError, ValueError) as error:
+        merged = inputs.load_globals(paths)
+        leftover_age = inputs.leftover_age(args.leftovers_older_than)
+    except ValueError as error:
         raise UsageError(str(error)) from None
     if args.passwords is not None and not Path(args.passwords).is_file():
         raise UsageError(f"{args.passwords}: no such passwords file")
     if args.overrides is not None and not Path(args.overrides).is_dir():
         raise UsageError(f"{args.overrides}: the overrides directory does not exist")
     inventory = str(Path(args.inventory).absolute())
-    hosts = selected_hosts(inventory, args.limit)
-    command = [sys.executable, "-m", "pytest", "--pyargs", CHECKS_PACKAGE,
-               "--hosts=" + ",".join(f"ansible://{host}" for host in hosts), f"--ansible-inventory={inventory}",
-               *(f"--glance-globals={path}" for path in paths),
-               "-p", "no:cacheprovider", "--noconftest", "-rfE", "-o", "junit_suite_name=xdeploy-glance-verify",
-               *(argument for plugin in PLUGINS for argument in ("-p", plugin))]
-    if args.passwords is not None:
-        command.append(f"--glance-passwords={Path(args.passwords).absolute()}")
-    if args.overrides is not None:
-        command.append(f"--glance-overrides={Path(args.overrides).absolute()}")
+    hosts, listing = inventory_for_testinfra(inventory, args.limit)
+    passwords = str(Path(args.passwords).absolute()) if args.passwords is not None else None
+    overrides = str(Path(args.overrides).absolute()) if args.overrides is not None else None
+    try:
+        loaded = inputs.VerifyInputs(merged, inputs.load_secrets(passwords, merged.values),
+                                     inputs.overrides_dir(overrides), leftover_age)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    arguments = ["--pyargs", CHECKS_PACKAGE, "--hosts=" + ",".join(f"ansible://{host}" for host in hosts),
+                 f"--ansible-inventory={inventory}", "-p", "no:cacheprovider", "--noconftest", "--assert=plain",
+                 "-rfE", "-o", "junit_suite_name=xdeploy-glance-verify",
+                 *(argument for plugin in PLUGINS for argument in ("-p", plugin))]
     if args.junitxml:
-        command.append(f"--junitxml={Path(args.junitxml).absolute()}")
-    if args.leftovers_older_than is not None:
-        command.append(f"--glance-leftovers-older-than={args.leftovers_older_than}")
-    with tempfile.TemporaryDirectory(prefix="xdeploy-glance-verify-") as workdir:
-        # pytest runs in an empty directory: no pytest.ini or conftest.py of the caller's can change the checks
-        (Path(workdir) / "pytest.ini").write_text("[pytest]\n")
-        returncode = subprocess.run(command, cwd=workdir, env=_environment(args.become)).returncode
-    return returncode if returncode in (0, PYTEST_FAILED) else 2
+        arguments.append(f"--junitxml={Path(args.junitxml).absolute()}")
+    _import_what_the_run_needs()
+    return PreparedVerify(tuple(arguments), loaded, inventory, listing, bool(args.become))
 
 
-def _environment(become: bool) -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # only PLUGINS: others installed here cannot change the checks
-    if become:  # read by testinfra for its ssh/local commands and by the probe's ad-hoc `ansible` call alike
-        env["ANSIBLE_BECOME"] = "true"
-    # testinfra runs `ansible-inventory` and `ansible` through PATH: the ones installed next to this Python
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    env.setdefault("ANSIBLE_TRANSFORM_INVALID_GROUP_CHARS", "ignore")  # kolla's group name is glance-api
-    local_config = Path("ansible.cfg")
-    if "ANSIBLE_CONFIG" not in env and local_config.is_file():  # what Ansible itself would read here
-        env["ANSIBLE_CONFIG"] = str(local_config.absolute())
-    return env
+def _import_what_the_run_needs() -> None:
+    """Import pytest, testinfra and the checks now, so that run() starts looking at hosts at once."""
+    import importlib
+
+    for module in ("pytest", "_pytest.junitxml", *PLUGINS, "testinfra.utils.ansible_runner",
+                   "testinfra.backend.ansible", "testinfra.backend.ssh", "testinfra.backend.local",
+                   "xdeploy_glance.render", "xdeploy_glance.verify.facts", f"{CHECKS_PACKAGE}.test_config",
+                   f"{CHECKS_PACKAGE}.test_staging", f"{CHECKS_PACKAGE}.test_leftovers"):
+        importlib.import_module(module)
+    from ..verify import facts
+
+    facts.script()  # the facts program, compressed, and the probe module for local hosts
+    facts.probe_module()
 
 
-def selected_hosts(inventory: str, limit: str | None) -> list[str]:
-    """The glance-api hosts, narrowed by --limit with Ansible's own pattern rules."""
+@contextmanager
+def _environment(become: bool) -> Iterator[None]:
+    """What the run reads from the environment, set for its duration only."""
+    # only PLUGINS: other pytest plugins installed here cannot change the checks
+    changes = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    if become:  # testinfra's backends read it for every host, over the inventory's ansible_become
+        changes["ANSIBLE_BECOME"] = "true"
+    saved = {name: os.environ.get(name) for name in changes}
+    os.environ.update(changes)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@contextmanager
+def _working_directory(directory: str) -> Iterator[None]:
+    previous = os.getcwd()
+    os.chdir(directory)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
+
+
+def inventory_for_testinfra(inventory: str, limit: str | None) -> tuple[list[str], dict]:
+    """The glance-api hosts narrowed by --limit with Ansible's own pattern rules, and the inventory as
+    `ansible-inventory --list` prints it (for testinfra), from one parse."""
     from ..cli import UsageError
     from ..inventory import GROUP
 
     if not Path(inventory).exists():
         raise UsageError(f"{inventory}: no such inventory")
-    os.environ.setdefault("ANSIBLE_TRANSFORM_INVALID_GROUP_CHARS", "ignore")
     from ansible.errors import AnsibleError
-    from ansible.inventory.manager import InventoryManager
-    from ansible.parsing.dataloader import DataLoader
+
+    from ..verify.inventory_list import parse
 
     try:
-        manager = InventoryManager(loader=DataLoader(), sources=[inventory])
-        if GROUP not in manager.groups:
+        parsed = parse(inventory)
+        if GROUP not in parsed.manager.groups:
             raise UsageError(f"{inventory}: no group {GROUP!r} (kolla's name for the Glance API hosts)")
+        listing = parsed.listing()
         if limit:
-            manager.subset(limit)
-        hosts = [host.name for host in manager.get_hosts(pattern=GROUP)]
+            parsed.manager.subset(limit)
+        hosts = [host.name for host in parsed.manager.get_hosts(pattern=GROUP)]
     except AnsibleError as error:
         raise UsageError(f"{inventory}: {error}") from None
     if not hosts:
         raise UsageError(f"no {GROUP} host matches --limit {limit}" if limit else f"{inventory}: {GROUP} has no hosts")
-    return hosts
+    return hosts, listing
