@@ -499,3 +499,40 @@ def main_parser_arguments(*argv: str):
     parser = argparse.ArgumentParser()
     verify_command.configure(parser)
     return parser.parse_args(argv)
+
+
+# The facts script (run on each host, or in process for this machine) reads what the checks judge.
+
+def test_the_facts_script_reads_files_the_glance_users_home_overrides_and_old_files(tmp_path):
+    from xdeploy_glance.verify import remote_facts
+
+    overrides = tmp_path / "glance-api.conf.d"
+    overrides.mkdir()
+    for name in ("10-a.conf", ".hidden.conf", "notes.txt"):
+        (overrides / name).write_text("[DEFAULT]\n")
+    (overrides / "dangling.conf").symlink_to(tmp_path / "missing.conf")  # oslo.config cannot read it either
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    old, recent = staging / f"{IMAGE_ID}.raw", staging / IMAGE_ID.replace("0f8e", "1f8e")
+    for path in (old, recent):
+        path.write_bytes(b"x" * 10)
+    os.utime(old, (1700000000, 1700000000))
+    (staging / "old-link").symlink_to(old)
+    (tmp_path / "glance-api.conf").write_bytes(b"[DEFAULT]\ndebug = \xc3\xa9\n")
+
+    facts = remote_facts.gather({
+        "files": [str(tmp_path / "glance-api.conf"), str(tmp_path / "absent.conf")],
+        "glance_user": "65534",  # a uid, as `getent passwd 65534` takes it: Debian's nobody
+        "override_directories": ["~/.glance/glance.conf.d", str(overrides), str(tmp_path / "absent.d")],
+        "leftovers": {"path": str(staging), "minutes": 60}}, probe_module=None)
+
+    assert facts["files"] == {str(tmp_path / "glance-api.conf"): {"content": "W0RFRkFVTFRdCmRlYnVnID0gw6kK"},
+                              str(tmp_path / "absent.conf"): {"error": "No such file or directory"}}
+    assert facts["homes"] == {"65534": "/nonexistent"}
+    assert facts["override_directories"] == {"directories": [str(overrides)], "files": [str(overrides / "10-a.conf")]}
+    assert facts["old_files"][str(staging)]["files"] == [[old.name, 10, 1700000000.0]]
+    assert "probe" not in facts
+    assert remote_facts.gather({"glance_user": "no-such-user", "leftovers": {"path": str(tmp_path / "gone"),
+                                                                             "minutes": 1}}, None) == {
+        "files": {}, "homes": {"no-such-user": None}, "override_directories": {"directories": [], "files": []},
+        "old_files": {str(tmp_path / "gone"): {"error": "No such file or directory"}}}

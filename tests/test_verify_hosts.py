@@ -220,11 +220,11 @@ def test_a_host_whose_facts_script_cannot_run_fails_each_check_naming_host_and_r
     deployment = Deployment(tmp_path, root, tmp_path / "globals.yml", tmp_path / "passwords.yml", hosts.inventory)
     deployment.write_globals()  # nothing deployed: api2's checks run and fail on what is missing
 
-    run = run_verify(tmp_path, deployment.globals_file, hosts.inventory)
+    run = run_verify(tmp_path, deployment.globals_file, hosts.inventory, "--leftovers-older-than", "1h")
 
     assert run.returncode == 1, run.describe()
-    assert set(run.outcomes("api1")) == set(ALL_CHECKS)
-    for check in ALL_CHECKS:
+    assert set(run.outcomes("api1")) == {*ALL_CHECKS, "staging-leftovers"}
+    for check in (*ALL_CHECKS, "staging-leftovers"):
         outcome, message = run.table[("api1", check)]
         assert outcome == "ERROR", (check, run.describe())
         prefix = f"cannot check api1: its facts script failed ({missing_python} exited with 127): "
@@ -234,4 +234,6 @@ def test_a_host_whose_facts_script_cannot_run_fails_each_check_naming_host_and_r
     assert run.table[("api2", "config-matches-render glance-api.conf")] == (
         "FAILED", f"cannot read {deployment.config_dir}/glance-api.conf: No such file or directory; reconfigure "
                   "deploys it")
+    assert run.table[("api2", "staging-leftovers")] == (
+        "FAILED", f"cannot list {deployment.staging}: No such file or directory")
     assert run.outcomes("api2")["no-config-overrides"] == "passed"
