@@ -181,3 +181,17 @@ def test_usage_errors_exit_2_before_ansible_starts(tmp_path):
     assert missing.returncode == 2 and "nope.yml: no such file or directory" in missing.stderr
     assert no_inventory.returncode == 2 and "no inventory given" in no_inventory.stderr
     assert "PLAY" not in missing.stdout + no_inventory.stdout
+
+
+def test_an_inventory_without_glance_api_hosts_is_a_usage_error_after_the_play(tmp_path):
+    # verify is prepared while the play runs; its verdict on the inventory comes once the play is over
+    (tmp_path / "globals.yml").write_text("glance_staging_max_image_size: 1G\n")
+    (tmp_path / "inventory").write_text("[control]\nlocalhost ansible_connection=local\n")
+
+    run = subprocess.run([sys.executable, "-m", "xdeploy_glance", "reconfigure", "-c", str(tmp_path / "globals.yml"),
+                          "-i", str(tmp_path / "inventory")], capture_output=True, text=True, cwd=tmp_path)
+
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "no group 'glance-api' (kolla's name for the Glance API hosts)" in run.stderr
+    assert "skipping: no hosts matched" in run.stdout
+    assert "Traceback" not in run.stderr

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from .common import add_globals_arguments, globals_paths
@@ -85,10 +86,15 @@ def run(args: argparse.Namespace) -> int:
     if args.overrides is not None and not Path(args.overrides).is_dir():
         raise UsageError(f"{args.overrides}: the overrides directory does not exist")
 
-    returncode = subprocess.run(playbook_command(args, files, inventory), env=environment()).returncode
-    if returncode != 0 or args.check or args.no_verify:
+    command, env = playbook_command(args, files, inventory), environment()
+    # started after the environment is copied: the preparation sets Ansible variables in os.environ
+    verifying = None if args.check or args.no_verify else _prepare_verify(args, paths)
+    returncode = subprocess.run(command, env=env).returncode
+    if verifying is None or returncode != 0:
         return returncode
-    return _verify(args, paths)
+    print("\nxdeploy-glance reconfigure: checking the hosts with `xdeploy-glance verify` (--no-verify skips this)",
+          flush=True)
+    return verifying.result().run()  # result() raises verify's usage errors (exit 2)
 
 
 def playbook_command(args: argparse.Namespace, files: list[Path], inventory: Path) -> list[str]:
@@ -129,11 +135,17 @@ def environment() -> dict[str, str]:
     return env
 
 
-def _verify(args: argparse.Namespace, paths: list[str]) -> int:
+def _prepare_verify(args: argparse.Namespace, paths: list[str]) -> Future:
+    """verify's preparation (inventory parse, globals, imports), started now: it runs while the play runs.
+
+    Nothing in it looks at a host, so doing it during the play only takes the wait off the end.
+    """
     from . import verify
 
-    print("\nxdeploy-glance reconfigure: checking the hosts with `xdeploy-glance verify` (--no-verify skips this)",
-          flush=True)
-    return verify.run(argparse.Namespace(globals_paths=paths, files=[], inventory=args.inventory,
-                                         passwords=args.passwords, overrides=args.overrides, limit=args.limit,
-                                         become=args.become, junitxml=None, leftovers_older_than=None))
+    verify_args = argparse.Namespace(globals_paths=paths, files=[], inventory=args.inventory, passwords=args.passwords,
+                                     overrides=args.overrides, limit=args.limit, become=args.become, junitxml=None,
+                                     leftovers_older_than=None)
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare-verify")
+    preparing = executor.submit(verify.prepare, verify_args)
+    executor.shutdown(wait=False)  # the thread finishes its one task; nothing waits for it here
+    return preparing
