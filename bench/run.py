@@ -431,8 +431,9 @@ def _reconfigure_rows(bench: Bench, name: str, place: str, target: Target, runs:
     playbook.write_text(PING_PLAY)
     ping = Command(f"ansible-playbook ping play, {name}", (tool("ansible-playbook"), "-i", str(target.inventory),
                                                            str(playbook)))
+    play_only = Command(f"reconfigure --no-verify, {name}", (*reconfigure.argv, "--no-verify"))
     first = bench.measure([reconfigure], warm_up=False, runs=1)[reconfigure]
-    again = bench.measure([reconfigure, ping], runs=runs)
+    again = bench.measure([reconfigure, play_only, ping], runs=runs)
     first_notes = f"changed={_changed(first.outputs[0])} (one run)" if isinstance(first, Timing) else ""
     again_notes = ""
     if isinstance(again[reconfigure], Timing):
@@ -443,6 +444,8 @@ def _reconfigure_rows(bench: Bench, name: str, place: str, target: Target, runs:
         Row(f"`reconfigure` first run, {place}", first, "one-task ping play", again[ping], notes=first_notes),
         Row(f"`reconfigure` no change, {place}", again[reconfigure], "one-task ping play", again[ping],
             wall_limit=2.5, notes=again_notes),
+        Row(f"`reconfigure --no-verify` no change, {place}", again[play_only], "one-task ping play", again[ping],
+            notes="the play alone: the row above minus this one is what `verify` adds"),
     ]
 
 
