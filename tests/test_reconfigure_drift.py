@@ -1,8 +1,10 @@
 """What a reconfigure run costs on a host that needs nothing, and that drift is still found and fixed.
 
-A run that changes nothing should run two modules per host: the config module (which also keeps the
-glance-api directory in shape) and the staging probe (whose figures let the staging directory task
-be skipped). Counted from Ansible's own -vvv output: one EXEC per module run with pipelining.
+A run that changes nothing runs one module per host: the precheck role's glance_import_facts, which
+reads the config directory, its files and the staging probe at once. The config role then finds
+nothing to write and the staging role reuses the probe, so neither runs a module; any drift makes
+the role that owns it run its module, which fixes it (or, in check mode, shows it). Counted from
+Ansible's own -vvv output: one EXEC per module run with pipelining.
 """
 from __future__ import annotations
 
@@ -18,8 +20,8 @@ from tests.support.deployment import SECRETS, Deployment, local_deployment
 
 GLANCE_ID = 42415
 pytestmark = [pytest.mark.root, pytest.mark.skipif(os.geteuid() != 0, reason="needs root to mount filesystems")]
-# Each module once per host when nothing changes.
-NO_CHANGE_MODULES = ("glance_import_config_files", "glance_staging_probe")
+GATHER_MODULE = "glance_import_facts"
+CONFIG_MODULE = "glance_import_config_files"
 
 
 @pytest.fixture
@@ -42,18 +44,31 @@ def creation_diff(directory: Path) -> str:
     return f'     "path": "{directory}",\n-    "state": "absent"\n+    "state": "directory"'
 
 
-def test_a_run_that_changes_nothing_runs_two_modules_on_the_host(deployment):
+def test_a_run_that_changes_nothing_runs_one_module_on_the_host(deployment):
     assert deployment.reconfigure("--no-verify").returncode == 0
 
     again = deployment.reconfigure("--no-verify", "-vvv")
 
     assert again.returncode == 0, again.describe()
     assert again.recap["localhost"]["changed"] == 0, again.describe()
-    assert again.remote_commands == {"localhost": 2}, again.describe()
-    assert again.modules_run == {name: 1 for name in NO_CHANGE_MODULES}, again.describe()
+    assert again.remote_commands == {"localhost": 1}, again.describe()
+    assert again.modules_run == {GATHER_MODULE: 1}, again.describe()
+    assert deployment.restarts == ["restarted"]
 
 
-def test_a_run_that_changes_nothing_runs_two_modules_on_each_ssh_host(tmp_path, ssh_hosts):
+@pytest.mark.parametrize("args", [("--check", "--diff"), ("--tags", "glance_config"),
+                                  ("--tags", "glance_staging_capacity")], ids=["check", "config", "capacity"])
+def test_check_mode_and_any_tag_also_read_the_host_once(deployment, args):
+    assert deployment.reconfigure("--no-verify").returncode == 0
+
+    again = deployment.reconfigure("--no-verify", "-vvv", *args)
+
+    assert again.returncode == 0, again.describe()
+    assert again.recap["localhost"]["changed"] == 0, again.describe()
+    assert again.modules_run == {GATHER_MODULE: 1}, again.describe()
+
+
+def test_a_run_that_changes_nothing_runs_one_module_on_each_ssh_host_and_drift_only_where_it_is(tmp_path, ssh_hosts):
     hosts = ssh_hosts({"api1": "64m", "api2": "64m"})
     deployment = Deployment(tmp_path, hosts.staging_parent, tmp_path / "globals.yml", tmp_path / "passwords.yml",
                             hosts.inventory)
@@ -62,11 +77,17 @@ def test_a_run_that_changes_nothing_runs_two_modules_on_each_ssh_host(tmp_path, 
     assert deployment.reconfigure("--no-verify").returncode == 0
 
     again = deployment.reconfigure("--no-verify", "-vvv")
+    hosts.run_on("api2", f"chmod 0777 {deployment.staging}")  # each host has its own staging filesystem
+    fixed = deployment.reconfigure("--no-verify", "-vvv")
 
     assert again.returncode == 0, again.describe()
     assert again.recap["api1"]["changed"] == again.recap["api2"]["changed"] == 0, again.describe()
-    assert again.remote_commands == {"127.0.0.1": 4}, again.describe()  # every sshd listens there, on its own port
-    assert again.modules_run == {name: 2 for name in NO_CHANGE_MODULES}, again.describe()
+    assert again.remote_commands == {"127.0.0.1": 2}, again.describe()  # every sshd listens there, on its own port
+    assert again.modules_run == {GATHER_MODULE: 2}, again.describe()
+    assert fixed.returncode == 0, fixed.describe()
+    assert (fixed.recap["api1"]["changed"], fixed.recap["api2"]["changed"]) == (0, 1), fixed.describe()
+    assert fixed.modules_run == {GATHER_MODULE: 2, "file": 1}, fixed.describe()  # api2's staging directory task
+    assert hosts.run_on("api2", f"stat -c %a {deployment.staging}").strip() == "750"
 
 
 @pytest.mark.parametrize("drift, diff_lines", [
@@ -141,3 +162,73 @@ def test_a_config_directory_path_taken_by_a_file_fails_and_stays_untouched(deplo
         f"{deployment.config_dir}: it exists and is not a directory; it was left untouched"]
     assert deployment.config_dir.read_text() == "not a directory\n"
     assert deployment.restarts == []
+
+
+def edit(path: Path) -> None:
+    path.write_text(path.read_text() + "# edited by hand\n")
+
+
+@pytest.mark.parametrize("name, drift, shown", [
+    ("glance-api.conf", edit, "+++ after: {path}"),
+    ("glance-image-import.conf", lambda path: path.unlink(), "+++ after: {path}"),
+    ("glance-image-import.conf", lambda path: path.chmod(0o644), '-    "mode": "0644",\n+    "mode": "0640",'),
+    ("glance-api.conf", lambda path: os.chown(path, GLANCE_ID, 0), f'-    "owner": {GLANCE_ID},\n+    "owner": 0,'),
+], ids=["content", "deleted", "chmod", "chown"])
+def test_config_file_drift_is_shown_in_check_mode_then_fixed_with_a_restart(deployment, name, drift, shown):
+    values = deployment.write_globals()
+    assert deployment.reconfigure("--no-verify").returncode == 0
+    path = deployment.config_dir / name
+    drift(path)
+    drifted = tree(deployment.config_dir)
+
+    checked = deployment.reconfigure("--no-verify", "--check", "--diff", "-vvv")
+    assert tree(deployment.config_dir) == drifted  # check mode left it alone
+    fixed = deployment.reconfigure("--no-verify", "--diff", "-vvv")
+
+    for run in (checked, fixed):
+        assert run.returncode == 0, run.describe()
+        assert run.recap["localhost"]["changed"] == 1 + (run is fixed), run.describe()  # and the restart handler
+        assert shown.format(path=path) in run.stdout, run.describe()
+        # "command": the restart handler, which in check mode the command module skips on the host
+        assert run.modules_run == {GATHER_MODULE: 1, CONFIG_MODULE: 1, "command": 1}, run.describe()
+    for file_name, text in deployment.expected_files(values).items():
+        assert (deployment.config_dir / file_name).read_text() == text
+        assert owner_and_mode(deployment.config_dir / file_name) == (0, 0, "0o640")
+    assert deployment.restarts == ["restarted", "restarted"]
+
+
+@pytest.mark.parametrize("drift, shown", [
+    (lambda path: path.chmod(0o777), '-    "mode": "0777",\n+    "mode": "0750",'),
+    (lambda path: os.chown(path, 0, 0), f'-    "group": 0,\n-    "owner": 0,\n+    "group": {GLANCE_ID},\n+    "owner": {GLANCE_ID},'),
+    (lambda path: path.rmdir(), '-    "state": "absent"\n+    "state": "directory"'),
+], ids=["chmod", "chown", "deleted"])
+def test_staging_directory_drift_is_shown_in_check_mode_then_fixed_from_the_gathered_probe(deployment, drift, shown):
+    assert deployment.reconfigure("--no-verify").returncode == 0
+    drift(deployment.staging)
+    drifted = tree(deployment.staging.parent)
+
+    checked = deployment.reconfigure("--no-verify", "--check", "--diff", "-vvv")
+    assert tree(deployment.staging.parent) == drifted
+    fixed = deployment.reconfigure("--no-verify", "--diff", "-vvv")
+
+    for run in (checked, fixed):
+        assert run.returncode == 0, run.describe()
+        assert run.recap["localhost"]["changed"] == 1, run.describe()
+        assert shown in run.stdout, run.describe()
+        assert run.modules_run == {GATHER_MODULE: 1, "file": 1}, run.describe()  # the staging directory task
+    assert owner_and_mode(deployment.staging) == (GLANCE_ID, GLANCE_ID, "0o750")
+    assert deployment.restarts == ["restarted"]
+
+
+def test_a_failed_probe_fails_the_staging_role_after_the_config_was_deployed(deployment):
+    deployment.write_globals(glance_staging_owner="no-such-user")
+
+    run = deployment.reconfigure("--no-verify", "-vvv")
+
+    assert run.returncode == 2, run.describe()
+    assert run.failure_messages("localhost") == [
+        f"Cannot probe the staging filesystem for {deployment.staging}: user 'no-such-user' does not exist on this host"]
+    assert run.modules_run == {GATHER_MODULE: 1, CONFIG_MODULE: 1, "command": 1}, run.describe()  # and the restart
+    assert (deployment.config_dir / "glance-api.conf").is_file()
+    assert deployment.restarts == ["restarted"]  # force_handlers: the new config is live
+    assert not deployment.staging.exists()

@@ -11,10 +11,20 @@ every diff is masked.
 
 `changed` covers the directory and the files; `config_changed` only the files, which is what the
 restart handler looks at (see handlers/main.yml).
+
+When the precheck role's gather task (registered as glance_import_host_state) read this host's
+directory and files in this play, for the same directory, owner and group, and they already are
+what the module would make them (type, content digest, uid, gid, mode), no module runs: the result
+is the module's for a host with nothing to change. Any difference, or anything it cannot be sure of
+(a symbolic mode, an owner unknown on the host), runs the module, which checks everything again on
+the host and writes.
 """
 from __future__ import annotations
 
+import hashlib
+import os
 from pathlib import Path
+from typing import Any, Mapping, Sequence
 
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
@@ -25,10 +35,13 @@ from xdeploy_glance.ansible_vars import findings_text, host_globals, host_secret
 from xdeploy_glance.findings import Severity
 from xdeploy_glance.render import OverrideError, check_values, render_host
 from xdeploy_glance.render.masking import mask_text
+from xdeploy_glance.render.output import RenderedFile
+from xdeploy_glance.staging_checks import octal_mode
 
 display = Display()
 # What the copy module reports that cannot carry file contents.
 SAFE_COPY_KEYS = ("changed", "failed", "msg", "dest", "owner", "group", "mode", "checksum", "size", "state")
+HOST_STATE = "glance_import_host_state"  # registered by the precheck role's gather task
 
 
 class ActionModule(ActionBase):
@@ -58,12 +71,17 @@ class ActionModule(ActionBase):
         if not rendered.ok:
             raise AnsibleActionFail("Cannot render the Glance config; nothing was written:\n" + findings_text(
                 [f for f in rendered.findings if f.severity is Severity.ERROR]))
+        directory_mode, mode = args.get("directory_mode", "0750"), args.get("mode", "0640")
+        in_place = self._gathered_config(task_vars.get(HOST_STATE))
+        if in_place is not None and _already_deployed(in_place, rendered.files, args, directory_mode, mode):
+            result.update(_unchanged_result(in_place, rendered.files))
+            return result
         written = self._execute_module(
             "glance_import_config_files", task_vars=task_vars,
-            module_args={"dest": args["dest"], "directory_mode": args.get("directory_mode", "0750"),
+            module_args={"dest": args["dest"], "directory_mode": directory_mode,
                          "parents_mode": args.get("parents_mode", "0755"),
                          "names": [f.path for f in rendered.files], "contents": [f.text for f in rendered.files],
-                         "owner": args.get("owner"), "group": args.get("group"), "mode": args.get("mode", "0640")})
+                         "owner": args.get("owner"), "group": args.get("group"), "mode": mode})
         files = [{key: file[key] for key in SAFE_COPY_KEYS if key in file} for file in written.get("files", [])]
         diffs = self._masked(self._diffs(written, rendered.files), rendered.secrets) if self._task.diff else []
         if written.get("failed"):
@@ -75,6 +93,15 @@ class ActionModule(ActionBase):
         if diffs:
             result["diff"] = diffs
         return result
+
+    def _gathered_config(self, host_state: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+        """What the gather task read of this task's directory in this play, or None."""
+        if not host_state or host_state.get("play") != self._task.get_play()._uuid:
+            return None
+        config = host_state.get("config")
+        request = {"directory": self._task.args["dest"], "owner": self._task.args.get("owner"),
+                   "group": self._task.args.get("group")}
+        return config if config and config["request"] == request else None
 
     def _template_override(self, text, path):
         """Jinja in an override file sees the host's variables, as with kolla's merge_configs."""
@@ -103,3 +130,40 @@ class ActionModule(ActionBase):
         """Secrets out of the diff."""
         return [{key: mask_text(value, secrets) if key in ("before", "after") and isinstance(value, str) else value
                  for key, value in diff.items()} for diff in diffs]
+
+
+def _already_deployed(config: Mapping[str, Any], files: Sequence[RenderedFile], args: Mapping[str, Any],
+                      directory_mode: Any, mode: Any) -> bool:
+    """Whether the module would change nothing: the directory and every file exist with the wanted
+    owner, group and (octal) mode, and each file holds the rendered text."""
+    def attributes_match(state: Mapping[str, Any], wanted_mode: Any) -> bool:
+        bits = octal_mode(wanted_mode)  # None for a symbolic mode, which depends on the current one
+        return (bits is not None and int(state["mode"], 8) == bits
+                and (args.get("owner") is None or state["uid"] == config["owner_uid"])
+                and (args.get("group") is None or state["gid"] == config["group_gid"]))
+
+    directory = config["directory"]
+    if directory["type"] != "directory" or not attributes_match(directory, directory_mode):
+        return False
+    for file in files:
+        state = config["files"].get(file.path, {"type": "absent"})
+        if (state["type"] != "file" or state["sha256"] != hashlib.sha256(file.text.encode("utf-8")).hexdigest()
+                or not attributes_match(state, mode)):
+            return False
+    return True
+
+
+def _unchanged_result(config: Mapping[str, Any], files: Sequence[RenderedFile]) -> dict:
+    """The module's result (as this plugin reports it) for a directory and files it would leave as they are."""
+    def attributes(state: Mapping[str, Any]) -> dict:
+        return {"mode": "0%03o" % int(state["mode"], 8), "owner": state["owner"], "group": state["group"]}
+
+    deployed = []
+    for file in files:
+        data = file.text.encode("utf-8")
+        deployed.append({"changed": False, "dest": os.path.join(config["path"], file.path),
+                         **attributes(config["files"][file.path]), "checksum": hashlib.sha1(data).hexdigest(),
+                         "size": len(data), "state": "file"})
+    return {"changed": False, "config_changed": False, "created_parents": [], "files": deployed,
+            "directory": {"path": config["path"], "changed": False, "state": "directory",
+                          **attributes(config["directory"])}}
