@@ -36,13 +36,14 @@ def deployment(tmp_path, mount_tmpfs) -> Deployment:
     return local_deployment(tmp_path, mount_tmpfs)
 
 
-def xdeploy(site: Path, deployment: Deployment, kolla_action: str, tags: str | None = None, **changes):
+def xdeploy(site: Path, deployment: Deployment, kolla_action: str, tags: str | None = None,
+            extra_args: tuple[str, ...] = (), **changes):
     """What `xdeploy <action> --tags ...` runs: site.yml with globals and passwords as extra vars."""
     extra_vars = {**deployment.write_globals(**changes), **SECRETS, "kolla_action": kolla_action,
                   "enable_glance": "yes", "node_custom_config": "",
                   "ansible_become": False}  # the play says become: true; these test hosts have no sudo
     return run_playbook(site, local_inventory(deployment.workdir), deployment.workdir, extra_vars=extra_vars,
-                        tags=tags)
+                        tags=tags, extra_args=extra_args)
 
 
 def test_site_with_the_snippet_passes_syntax_check(site, tmp_path):
@@ -61,8 +62,10 @@ def test_reconfigure_with_tag_glance_validates_configures_and_provisions(site, d
     assert deployment.staging.is_dir()
     assert deployment.restarts == ["restarted"]
 
-    again = xdeploy(site, deployment, "reconfigure", tags="glance")
+    again = xdeploy(site, deployment, "reconfigure", tags="glance", extra_args=("-vvv",))
     assert again.recap["localhost"]["changed"] == 0, again.describe()
+    # the precheck role read the host once; the config and staging roles found nothing to do
+    assert again.modules_run == {"glance_import_facts": 1}, again.describe()
 
 
 def test_precheck_action_only_validates(site, deployment):
