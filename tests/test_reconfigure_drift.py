@@ -197,6 +197,21 @@ def test_config_file_drift_is_shown_in_check_mode_then_fixed_with_a_restart(depl
     assert deployment.restarts == ["restarted", "restarted"]
 
 
+def test_the_diff_of_a_hand_edited_file_shows_the_edit_and_masks_only_secrets(deployment):
+    deployment.write_globals()
+    assert deployment.reconfigure("--no-verify").returncode == 0
+    path = deployment.config_dir / "glance-api.conf"
+    edit(path)  # the old text is the new one plus a line
+
+    checked = deployment.reconfigure("--no-verify", "--check", "--diff")
+
+    assert checked.returncode == 0, checked.describe()
+    removed = [line for line in checked.stdout.splitlines() if line.startswith("-") and not line.startswith("---")]
+    # the module's new contents are no_log: Ansible would mask them wherever they occur in the old text
+    assert removed == ["-# edited by hand"], checked.describe()
+    assert SECRETS["glance_database_password"] not in checked.stdout
+
+
 @pytest.mark.parametrize("drift, shown", [
     (lambda path: path.chmod(0o777), '-    "mode": "0777",\n+    "mode": "0750",'),
     (lambda path: os.chown(path, 0, 0), f'-    "group": 0,\n-    "owner": 0,\n+    "group": {GLANCE_ID},\n+    "owner": {GLANCE_ID},'),

@@ -21,6 +21,7 @@ the host and writes.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 from pathlib import Path
@@ -114,11 +115,12 @@ class ActionModule(ActionBase):
         """The file module's diffs for the directories, then the copy action's: the text of each changed
         file, then each owner, group or mode change."""
         diffs = list(written.get("directory_diffs", []))
-        for file, before, attributes in zip(written.get("files", []), written.get("before", []),
+        for file, before, attributes in zip(written.get("files", []), written.get("before_base64", []),
                                             written.get("attribute_diffs", [])):
             text = next(f.text for f in rendered_files if file["dest"].endswith("/" + f.path))
             if before is not False:
-                diffs.append({"before_header": file["dest"], "before": before or "",
+                previous = base64.b64decode(before).decode("utf-8", "replace") if before else ""
+                diffs.append({"before_header": file["dest"], "before": previous,
                               "after_header": file["dest"], "after": text})
             if attributes:
                 diffs.append({"before": {"path": file["dest"], **attributes["before"]},

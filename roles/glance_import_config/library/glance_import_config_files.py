@@ -8,6 +8,7 @@ sets its owner, group and mode, then compares, writes and sets owner, group and 
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 import tempfile
@@ -89,8 +90,12 @@ files:
   description: Per file, what the copy module would report (dest, changed, checksum, size, owner, group, mode, state).
   type: list
   returned: always
-before:
-  description: In diff mode, the previous text of each file whose content changed (null if it did not exist).
+before_base64:
+  description:
+    - In diff mode, the previous content of each file whose content changed, base64-encoded (null if it did
+      not exist, false if its content did not change).
+    - Encoded because Ansible masks every occurrence of a no_log value (here the new contents) in a result:
+      an old file holding the new text plus one edited line would show as the mask and that line.
   type: list
   returned: always
 attribute_diffs:
@@ -192,7 +197,7 @@ def deploy(module: AnsibleModule, path: str, text: str) -> tuple[dict, str | Non
               "checksum": hashlib.sha1(data).hexdigest(), "size": len(data), "state": "file"}
     if os.path.exists(path):
         result.update(attributes_of(path))
-    before = (existing.decode("utf-8", "replace") if existing is not None else None) if content_changed else False
+    before = (base64.b64encode(existing).decode("ascii") if existing is not None else None) if content_changed else False
     return result, before, attribute_diff if attributes_changed and existing is not None else {}
 
 
@@ -246,7 +251,7 @@ def main():
         attribute_diffs.append(attribute_diff)
     module.exit_json(changed=directory["changed"] or any(f["changed"] for f in files), directory=directory,
                      created_parents=created_parents, directory_diffs=directory_diffs if module._diff else [],
-                     files=files, before=befores if module._diff else [],
+                     files=files, before_base64=befores if module._diff else [],
                      attribute_diffs=attribute_diffs if module._diff else [])
 
 
