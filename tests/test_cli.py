@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -63,7 +65,7 @@ def test_a_directory_is_read_in_sorted_order_like_globals_d(tmp_path, capsys):
 
 @pytest.mark.parametrize("argv, message", [
     (["validate", "-c", "/nonexistent/globals.yml"], "no such file or directory"),
-    (["validate", "-c", "."], None),
+    (["validate", "-c", "."], "no globals files found in "),
     (["explain", "no-such-rule"], "no rule 'no-such-rule'"),
 ])
 def test_usage_errors_exit_2_without_traceback(capsys, tmp_path, monkeypatch, argv, message):
@@ -71,7 +73,7 @@ def test_usage_errors_exit_2_without_traceback(capsys, tmp_path, monkeypatch, ar
     code, _, err = run(capsys, *argv)
     assert code == 2
     assert "Traceback" not in err
-    assert message is None or message in err
+    assert message in err
 
 
 def test_missing_globals_exits_2(capsys):
@@ -124,6 +126,22 @@ def test_junit_is_xml_with_a_failure_per_file_with_errors(capsys, tmp_path):
     assert cases[str(BAD)].find("failure").get("type") == "import-method-unknown"
     assert cases[str(EXAMPLE)].find("failure") is None
     assert suite.get("failures") == "1"
+
+
+def test_a_report_file_gets_the_mode_a_plain_write_would_give(capsys, tmp_path):
+    existing, new = tmp_path / "existing.json", tmp_path / "new.json"
+    existing.write_text("{}")
+    existing.chmod(0o644)
+    umask = os.umask(0o027)
+    try:
+        for report in (existing, new):
+            run(capsys, "validate", "-c", str(EXAMPLE), "-f", "json", "-o", str(report))
+    finally:
+        os.umask(umask)
+
+    assert stat.S_IMODE(existing.stat().st_mode) == 0o644  # kept, as `>` would keep it
+    assert stat.S_IMODE(new.stat().st_mode) == 0o640  # 0666 less the umask, not mkstemp's 0600
+    assert json.loads(new.read_text())["summary"]["error"] == 0
 
 
 def test_github_annotations(capsys):

@@ -253,3 +253,48 @@ def test_cli_never_writes_an_injected_section_from_an_inventory_host(tmp_path, c
     assert code == 1 and out == ""
     assert "error [ini-unsafe-value] glance_worker_self_reference_url:" in err and "(host api1)" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_host_variable_that_breaks_a_global_is_reported_for_that_host(tmp_path, capsys):
+    # the host's ceph backend leaves the global default backend 'file' without its store
+    globals_file = tmp_path / "globals.yml"
+    globals_file.write_text("glance_default_backend: file\n")
+    inventory = tmp_path / "inventory.ini"
+    inventory.write_text("[glance-api]\napi1 glance_backend_ceph=true\napi2\n")
+
+    code, out, err = run(capsys, "render", "-c", globals_file, "-i", inventory, "-o", tmp_path / "out")
+
+    assert code == 1 and out == ""
+    assert [line for line in err.splitlines() if " error [" in line] == [
+        f"{globals_file}:1:25: error [default-backend-unknown] glance_default_backend: default backend 'file' "
+        "is not an enabled writable store (rbd) (host api1)"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_group_variables_of_the_inventory_apply_as_in_ansible(tmp_path, capsys):
+    globals_file = tmp_path / "globals.yml"
+    globals_file.write_text('glance_enabled_import_methods: "glance-direct"\n')
+    (tmp_path / "group_vars").mkdir()
+    (tmp_path / "group_vars" / "glance-api.yml").write_text("glance_image_size_cap: 30000000000\n")
+    inventory = tmp_path / "inventory.ini"
+    inventory.write_text("[glance-api]\napi1\napi2 glance_image_size_cap=20000000000\n"
+                         "[control]\napi1\n[control:vars]\nglance_worker_self_reference_url=http://vip:9292\n")
+
+    code, _, err = run(capsys, "render", "-c", globals_file, "-i", inventory, "-o", tmp_path / "out")
+
+    assert code == 0, err
+    api1 = ini.parse((tmp_path / "out" / "api1" / "glance-api.conf").read_text())
+    api2 = ini.parse((tmp_path / "out" / "api2" / "glance-api.conf").read_text())
+    assert api1.get("DEFAULT", "image_size_cap").value == "30000000000"  # group_vars/ next to the inventory
+    assert api2.get("DEFAULT", "image_size_cap").value == "20000000000"  # the host's own wins
+    assert api1.get("DEFAULT", "worker_self_reference_url").value == "http://vip:9292"  # another group's vars
+    assert api2.get("DEFAULT", "worker_self_reference_url") is None
+
+
+def test_values_without_a_file_count_as_set_as_in_the_ansible_role():
+    # the role checks the values Ansible resolved, which carry no file location
+    checked = check_values({"glance_web_download_allowed_hosts": ["mirror.example"],
+                            "glance_web_download_disallowed_hosts": ["evil.example"]})
+
+    assert [(f.rule, f.variable) for f in checked.findings if f.rule == "filter-allow-and-deny"] == [
+        ("filter-allow-and-deny", "glance_web_download_disallowed_hosts")]

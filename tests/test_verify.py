@@ -255,7 +255,7 @@ def test_an_unreachable_host_fails_every_check_with_the_reason(tmp_path):
         "no-config-overrides", "staging-directory", "staging-not-world-readable", "staging-free-space",
         "staging-rotational-policy", "staging-shared"}
     for (host, check), (outcome, message) in run.table.items():
-        assert host == "down1" and outcome in ("FAILED", "ERROR"), (check, outcome)
+        assert host == "down1" and outcome == "ERROR", (check, outcome)  # the facts fixture could not run
         assert message == f"cannot reach down1: ssh: connect to host 127.0.0.1 port {port}: Connection refused"
 
 
@@ -299,7 +299,7 @@ def test_plain_pytest_needs_no_ansible_tools_on_path(tmp_path, failing_ansible_t
 # verify parses the inventory once and hands testinfra what `ansible-inventory --list` would print.
 
 LISTING_PROGRAM = ("import json, sys\n"
-                   "from xdeploy_glance.verify.inventory_list import parse\n"
+                   "from xdeploy_glance.inventory import parse\n"
                    "print(json.dumps(parse(sys.argv[1]).listing()))\n")
 
 
@@ -398,7 +398,8 @@ def test_the_listing_has_group_vars_and_host_vars_directories_and_keeps_vaulted_
 def test_testinfra_takes_hosts_and_variables_from_the_listing(tmp_path):
     from testinfra.utils.ansible_runner import AnsibleRunner
 
-    from xdeploy_glance.verify.inventory_list import hand_to_testinfra, parse
+    from xdeploy_glance.inventory import parse
+    from xdeploy_glance.verify.inventory_list import hand_to_testinfra
 
     inventory = tmp_path / "hosts.ini"
     inventory.write_text(INI_INVENTORY)

@@ -82,11 +82,8 @@ class Variable:
     name: str
     value: Any
     raw: Any
-    location: Location | None  # the key in the file that set it; None for a schema default
-
-    @property
-    def is_set(self) -> bool:
-        return self.location is not None
+    location: Location | None  # the key in the file that set it; None for a default or a value without a file
+    is_set: bool  # given by the globals or the host, not the schema default (Ansible's values have no location)
 
 
 class Settings(Mapping[str, Variable]):
@@ -102,11 +99,9 @@ class Settings(Mapping[str, Variable]):
         skipped = set(skip)
         variables = {}
         for name, spec in schema.variables().items():
-            if name in raw_values and name not in skipped:
-                raw, location = raw_values[name], locations.get(name)
-            else:
-                raw, location = spec.default, None
-            variables[name] = Variable(name, _normalize(spec, raw), raw, location)
+            is_set = name in raw_values and name not in skipped
+            raw, location = (raw_values[name], locations.get(name)) if is_set else (spec.default, None)
+            variables[name] = Variable(name, _normalize(spec, raw), raw, location, is_set)
         settings = cls(variables)
         return settings._with_derived()
 
@@ -121,21 +116,18 @@ class Settings(Mapping[str, Variable]):
         specs = schema.variables()
         variables = dict(self._variables)
         for name, raw in raw_values.items():
-            location = locations.get(name)
-            if name in skipped:
-                raw, location = specs[name].default, None
-            variables[name] = Variable(name, _normalize(specs[name], raw), raw, location)
-        file_store = variables["glance_backend_file"]
-        if file_store.raw is None:  # derived from the other backends: derive it again from the new values
-            variables["glance_backend_file"] = Variable("glance_backend_file", None, None, None)
+            is_set = name not in skipped
+            raw, location = (raw, locations.get(name)) if is_set else (specs[name].default, None)
+            variables[name] = Variable(name, _normalize(specs[name], raw), raw, location, is_set)
         return Settings(variables)._with_derived()
 
     def _with_derived(self) -> "Settings":
+        """Settings whose glance_backend_file, when no value gave it, follows the other backends (again)."""
         file_store = self._variables["glance_backend_file"]
-        if file_store.value is None:  # kolla: the file store is on unless ceph or s3 is
+        if file_store.raw is None:  # kolla: the file store is on unless ceph or s3 is
             derived = not (self.value("glance_backend_ceph") or self.value("glance_backend_s3"))
             variables = dict(self._variables)
-            variables["glance_backend_file"] = Variable("glance_backend_file", derived, None, None)
+            variables["glance_backend_file"] = Variable("glance_backend_file", derived, None, None, False)
             return Settings(variables)
         return self
 

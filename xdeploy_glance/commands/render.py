@@ -183,7 +183,7 @@ def _host_settings(result, host, global_findings: set[tuple]):
         return result.settings, []
     checked = recheck(result, own)
     new = [replace(f, host=host.name) for f in checked.findings
-           if (f.rule, f.variable, f.message) not in global_findings and f.variable in own]
+           if (f.rule, f.variable, f.message) not in global_findings]
     return (None if has_errors(new) else checked.settings), new
 
 

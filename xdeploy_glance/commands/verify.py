@@ -196,7 +196,7 @@ def inventory_for_testinfra(inventory: str, limit: str | None) -> tuple[list[str
         raise UsageError(f"{inventory}: no such inventory")
     from ansible.errors import AnsibleError
 
-    from ..verify.inventory_list import parse
+    from ..inventory import parse
 
     try:
         parsed = parse(inventory)

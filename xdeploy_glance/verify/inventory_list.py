@@ -2,76 +2,10 @@
 
 testinfra's ansible backend takes hosts, groups and variables from that JSON, which it gets by
 running `ansible-inventory --list` (half a second: a new Python, a second full parse). verify
-parses the inventory in process anyway (for --limit), so it builds the same JSON, with the
-same code paths ansible-inventory uses, and hands it to testinfra's runner for that inventory.
+parses the inventory in process anyway (for --limit), so it builds the same JSON
+(xdeploy_glance.inventory.ParsedInventory.listing) and hands it to testinfra's runner for that inventory.
 """
 from __future__ import annotations
-
-import json
-import os
-from dataclasses import dataclass
-from typing import Any
-
-
-@dataclass(frozen=True)
-class ParsedInventory:
-    source: str | None  # None: Ansible's configured default inventory, as testinfra without --ansible-inventory
-    manager: Any  # ansible.inventory.manager.InventoryManager
-    variables: Any  # ansible.vars.manager.VariableManager
-
-    def listing(self) -> dict:
-        """What `ansible-inventory --list -i SOURCE` prints, parsed: groups, and every host's variables."""
-        from ansible import constants
-        from ansible._internal._json._profiles import _inventory_legacy
-
-        seen: set[str] = set()
-        hosts = self.manager.get_hosts("all", ignore_limits=True)  # all, as without --limit
-        names = frozenset(host.name for host in hosts)
-
-        def format_group(group) -> dict:  # ansible/cli/inventory.py json_inventory, unchanged in effect
-            entry: dict[str, list[str]] = {}
-            if group.name != "all":
-                entry["hosts"] = [host.name for host in group.hosts if host.name in names]
-            entry["children"] = []
-            results = {group.name: entry}
-            for child in group.child_groups:
-                entry["children"].append(child.name)
-                if child.name not in seen:
-                    results.update(format_group(child))
-                    seen.add(child.name)
-            for key in ("hosts", "children"):
-                if not entry.get(key, True):
-                    del entry[key]
-            if not entry:
-                del results[group.name]
-            return results
-
-        results: dict[str, Any] = format_group(self.manager.groups["all"])
-        results["_meta"] = {"hostvars": {}, "profile": _inventory_legacy.Encoder.profile_name}
-        for host in hosts:
-            host_vars = self.variables.get_vars(host=host, include_hostvars=False, stage="all")
-            host_vars = {name: value for name, value in host_vars.items()
-                         if name not in constants.INTERNAL_STATIC_VARS}
-            if host_vars:
-                results["_meta"]["hostvars"][host.name] = host_vars
-        # ansible-inventory's own encoder: tagged, vaulted and unsafe values come out as it prints them
-        return json.loads(json.dumps(results, cls=_inventory_legacy.Encoder))
-
-
-def parse(source: str | None) -> ParsedInventory:
-    """Parse an inventory as ansible-inventory does; AnsibleError on a broken one.
-
-    Vaulted values stay encrypted in the listing, as ansible-inventory prints them: no vault secrets needed.
-    """
-    os.environ.setdefault("ANSIBLE_TRANSFORM_INVALID_GROUP_CHARS", "ignore")  # kolla's group name is glance-api
-    from ansible import constants
-    from ansible.inventory.manager import InventoryManager
-    from ansible.parsing.dataloader import DataLoader
-    from ansible.vars.manager import VariableManager
-
-    loader = DataLoader()
-    manager = InventoryManager(loader=loader, sources=[source] if source else constants.DEFAULT_HOST_LIST)
-    return ParsedInventory(source, manager, VariableManager(loader=loader, inventory=manager))
 
 
 def hand_to_testinfra(source: str | None, listing: dict) -> None:

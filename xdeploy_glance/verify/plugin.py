@@ -87,7 +87,8 @@ def _hand_inventory_to_testinfra(source: str | None) -> None:
         return
     from ansible.errors import AnsibleError
 
-    from .inventory_list import hand_to_testinfra, parse
+    from ..inventory import parse
+    from .inventory_list import hand_to_testinfra
 
     try:
         hand_to_testinfra(source, parse(source).listing())
@@ -231,7 +232,7 @@ def _glance_facts_of_all_hosts(request: pytest.FixtureRequest) -> dict:
     """
     from ansible import constants
 
-    from .configfiles import CONFIG_FILES
+    from ..render.overrides import FILES as CONFIG_FILES
     from .expected import ExpectationError
     from .facts import Target, gather_all, interpreter_for, request_for
 
