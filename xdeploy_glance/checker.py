@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from . import schema
-from .findings import Finding, Location, Severity
+from .findings import Finding, Location, Severity, has_errors
 from .loading import GlobalsDocument, expand_sources, load_file
 from .rules import RULES
 from .rules.base import HostVars, RuleContext
@@ -48,7 +48,7 @@ def load_globals(paths: Iterable[str]) -> tuple[MergedGlobals | None, list[Findi
         findings.extend(file_findings)
         if document is not None:
             documents.append(document)
-    if any(f.severity is Severity.ERROR for f in findings):
+    if has_errors(findings):
         return None, findings
     values: dict[str, Any] = {}
     key_locations: dict[str, Location] = {}

@@ -70,9 +70,6 @@ class Document:
             for key, setting in settings.items():
                 target[key] = setting
 
-    def copy(self) -> "Document":
-        return Document(list(self.preamble), {name: dict(keys) for name, keys in self.sections.items()})
-
 
 def split_lines(text: str) -> list[str]:
     """Lines as Python's universal-newline file reading yields them (what oslo.config iterates)."""

@@ -12,7 +12,7 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
-from .findings import Finding, Location, Severity
+from .findings import Finding, Location, Severity, has_errors
 
 try:  # the C loader is what Ansible prefers too, and much faster
     from yaml import CSafeLoader as _BaseLoader
@@ -82,7 +82,7 @@ def load_text(text: str, name: str) -> tuple[GlobalsDocument | None, list[Findin
         if node is None:  # an empty file or only comments: kolla's globals.d often has those
             return GlobalsDocument(name, MappingProxyType({})), []
         findings = _check_nodes(node, name)
-        if any(f.severity is Severity.ERROR for f in findings):
+        if has_errors(findings):
             return None, findings
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:

@@ -2,7 +2,7 @@
 
     python -m xdeploy_glance.playbook_launcher [ansible-playbook arguments]
 
-Two settings depend on whether the user configured them, which only Ansible's own configuration
+Three settings depend on whether the user configured them, which only Ansible's own configuration
 can tell. Deciding them here, inside the ansible-playbook process after it has loaded that
 configuration, saves `reconfigure` loading it a second time (and parsing the inventory) first:
 

@@ -53,10 +53,6 @@ def variables() -> Mapping[str, VariableSpec]:
     return specs
 
 
-def defaults() -> dict[str, Any]:
-    return {name: spec.default for name, spec in variables().items()}
-
-
 def validate(values: Mapping[str, Any], locate) -> Iterator[Finding]:
     """Schema findings for the given raw values; `locate(name, subpath)` gives a Location or None."""
     yield from findings_for_errors(jsonschema_subset.iter_errors(schema_document(), dict(values)), locate)

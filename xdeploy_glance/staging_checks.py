@@ -13,10 +13,16 @@ from dataclasses import asdict, dataclass
 from typing import Any, Mapping
 
 from .capacity import StagingRequirement, capacity_message
-from .rules.staging_system_directory import SYSTEM_DIRECTORIES
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 ROTATIONAL_POLICIES = ("warn", "fail", "ignore")
+# Never a staging directory: the role would re-own and chmod it (the staging-system-directory rule too).
+SYSTEM_DIRECTORIES = frozenset({
+    "/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib64", "/media", "/mnt", "/opt", "/proc",
+    "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/usr/bin", "/usr/lib", "/usr/local",
+    "/usr/share", "/var", "/var/cache", "/var/lib", "/var/log", "/var/spool", "/var/tmp", "/var/run",
+    "/etc/kolla", "/var/lib/docker", "/var/lib/containers", "/var/lib/glance",
+})
 # Filesystems every glance-api host can mount at once (network or shared-disk cluster filesystems).
 NETWORK_FILESYSTEMS = frozenset({
     "nfs", "nfs4", "cephfs", "ceph", "fuse.ceph-fuse", "glusterfs", "fuse.glusterfs", "cifs", "smb3",

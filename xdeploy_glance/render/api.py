@@ -4,11 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from .. import ini, resources
 from ..checker import CheckResult, MergedGlobals, check_globals
-from ..findings import Finding, Severity
+from ..findings import Finding, Severity, has_errors
+from ..rules.base import HostVars
 from ..settings import Settings
 from . import checks, overrides, values
 from .encoding import Encoded
@@ -30,12 +31,13 @@ class RenderResult:
 
     @property
     def ok(self) -> bool:
-        return not any(f.severity is Severity.ERROR for f in self.findings)
+        return not has_errors(self.findings)
 
 
-def check_values(values: Mapping[str, Any]) -> CheckResult:
-    """Validate already-resolved variables (what an Ansible action plugin has in task_vars)."""
-    return check_globals(MergedGlobals(dict(values), {}, ()))
+def check_values(values: Mapping[str, Any], hosts: Sequence[HostVars] | None = None) -> CheckResult:
+    """Validate already-resolved variables (what an Ansible action plugin has in task_vars), with the
+    inventory's hosts for the rules that look across them."""
+    return check_globals(MergedGlobals(dict(values), {}, ()), hosts)
 
 
 def render_host(settings: Settings, host: str | None = None, secrets: Mapping[str, Any] | None = None,
@@ -53,7 +55,7 @@ def render_host(settings: Settings, host: str | None = None, secrets: Mapping[st
         return RenderResult((), tuple(findings), secret_values)
     api_context, import_context, value_findings, missing = values.build(settings, secrets, host)
     findings.extend(value_findings)
-    if any(f.severity is Severity.ERROR for f in findings):
+    if has_errors(findings):
         return RenderResult((), _sorted(findings), secret_values)
     contexts = {overrides.API_CONF: api_context, overrides.IMPORT_CONF: import_context}
     documents: dict[str, ini.Document] = {}
@@ -71,7 +73,7 @@ def render_host(settings: Settings, host: str | None = None, secrets: Mapping[st
     for name, document in documents.items():
         findings.extend(checks.wrong_sections(document, name, stores, host))
     findings.extend(checks.both_files(documents[overrides.API_CONF], documents[overrides.IMPORT_CONF], host))
-    if any(f.severity is Severity.ERROR for f in findings):
+    if has_errors(findings):
         return RenderResult((), _sorted(findings), secret_values)
     files = tuple(RenderedFile(name, ini.write(documents[name])) for name in TEMPLATES)
     return RenderResult(files, _sorted(findings), secret_values, documents)

@@ -5,18 +5,12 @@ break the host. Glance also writes and deletes files named after image ids there
 """
 import posixpath
 
+from ..staging_checks import SYSTEM_DIRECTORIES
 from .base import Problem, RuleContext, Severity
 
 ID = "staging-system-directory"
 SEVERITY = Severity.ERROR
 VARIABLES = ("glance_staging_store_uri",)
-
-SYSTEM_DIRECTORIES = frozenset({
-    "/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib64", "/media", "/mnt", "/opt", "/proc",
-    "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/usr/bin", "/usr/lib", "/usr/local",
-    "/usr/share", "/var", "/var/cache", "/var/lib", "/var/log", "/var/spool", "/var/tmp", "/var/run",
-    "/etc/kolla", "/var/lib/docker", "/var/lib/containers", "/var/lib/glance",
-})
 
 
 def check(context: RuleContext):

@@ -16,7 +16,6 @@ from typing import Iterable, Mapping
 
 from ..render.masking import mask_line
 
-CONFIG_FILES = ("glance-api.conf", "glance-image-import.conf")  # what render writes, the config role deploys
 OVERRIDE_DIRECTORY_NAMES = ("glance.conf.d", "glance-api.conf.d")  # oslo.config: <project>, <prog>
 OSLO_SYSTEM_DIRECTORIES = ("/etc/glance", "/etc")
 

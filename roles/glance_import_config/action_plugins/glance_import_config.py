@@ -32,8 +32,9 @@ from ansible.plugins.action import ActionBase
 from ansible.template import trust_as_template
 from ansible.utils.display import Display
 
+from xdeploy_glance import host_state
 from xdeploy_glance.ansible_vars import findings_text, host_globals, host_secrets
-from xdeploy_glance.findings import Severity
+from xdeploy_glance.findings import Severity, has_errors
 from xdeploy_glance.render import OverrideError, check_values, render_host
 from xdeploy_glance.render.masking import mask_text
 from xdeploy_glance.render.output import RenderedFile
@@ -42,7 +43,6 @@ from xdeploy_glance.staging_checks import octal_mode
 display = Display()
 # What the copy module reports that cannot carry file contents.
 SAFE_COPY_KEYS = ("changed", "failed", "msg", "dest", "owner", "group", "mode", "checksum", "size", "state")
-HOST_STATE = "glance_import_host_state"  # registered by the precheck role's gather task
 
 
 class ActionModule(ActionBase):
@@ -55,7 +55,7 @@ class ActionModule(ActionBase):
         args = self._task.args
         host = task_vars["inventory_hostname"]
         checked = check_values(host_globals(self._templar, task_vars))
-        if any(f.severity is Severity.ERROR for f in checked.findings):
+        if has_errors(checked.findings):
             raise AnsibleActionFail("The Glance image-import settings of this host are invalid; nothing was "
                                     "written:\n" + findings_text([f for f in checked.findings
                                                                   if f.severity is Severity.ERROR]))
@@ -73,7 +73,7 @@ class ActionModule(ActionBase):
             raise AnsibleActionFail("Cannot render the Glance config; nothing was written:\n" + findings_text(
                 [f for f in rendered.findings if f.severity is Severity.ERROR]))
         directory_mode, mode = args.get("directory_mode", "0750"), args.get("mode", "0640")
-        in_place = self._gathered_config(task_vars.get(HOST_STATE))
+        in_place = self._gathered_config(task_vars)
         if in_place is not None and _already_deployed(in_place, rendered.files, args, directory_mode, mode):
             result.update(_unchanged_result(in_place, rendered.files))
             return result
@@ -95,14 +95,11 @@ class ActionModule(ActionBase):
             result["diff"] = diffs
         return result
 
-    def _gathered_config(self, host_state: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    def _gathered_config(self, task_vars: Mapping[str, Any]) -> Mapping[str, Any] | None:
         """What the gather task read of this task's directory in this play, or None."""
-        if not host_state or host_state.get("play") != self._task.get_play()._uuid:
-            return None
-        config = host_state.get("config")
-        request = {"directory": self._task.args["dest"], "owner": self._task.args.get("owner"),
-                   "group": self._task.args.get("group")}
-        return config if config and config["request"] == request else None
+        request = host_state.config_request(self._task.args["dest"], self._task.args.get("owner"),
+                                            self._task.args.get("group"))
+        return host_state.gathered(task_vars, self._task.get_play()._uuid, "config", request)
 
     def _template_override(self, text, path):
         """Jinja in an override file sees the host's variables, as with kolla's merge_configs."""

@@ -3,7 +3,7 @@
 Runs the glance_import_facts module (read-only, also in check mode) for the config role's directory,
 files, owner and group and, when the staging role's glance_staging_probe module is in the play, for
 the staging probe with that module's own code. The precheck role registers the result as
-glance_import_host_state. The config role's glance_import_config and the staging role's
+glance_import_host_state (xdeploy_glance.host_state). The config role's glance_import_config and the staging role's
 glance_staging_probe action plugins use it only when it was gathered in the same play for the same
 arguments; they then run no module when nothing differs. A registered result, not ansible_facts:
 facts may be cached across runs (kolla's jsonfile fact cache), and a state read by an earlier run
@@ -19,7 +19,8 @@ from pathlib import Path
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from xdeploy_glance.render.api import TEMPLATES
+from xdeploy_glance import host_state
+from xdeploy_glance.render.overrides import FILES as CONFIG_FILES
 from xdeploy_glance.settings import staging_path_from_uri
 
 FACTS_MODULE = "glance_import_facts"
@@ -35,9 +36,9 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         args = self._task.args
-        config_request = {"directory": args["config_directory"], "owner": args.get("config_owner"),
-                          "group": args.get("config_group")}
-        module_args = {"config_directory": config_request["directory"], "config_files": list(TEMPLATES),
+        config_request = host_state.config_request(args["config_directory"], args.get("config_owner"),
+                                                   args.get("config_group"))
+        module_args = {"config_directory": config_request["directory"], "config_files": list(CONFIG_FILES),
                        "config_owner": config_request["owner"], "config_group": config_request["group"]}
         probe_request = self._probe_request(args)
         probe_source = self._probe_source() if probe_request is not None else None
@@ -61,7 +62,7 @@ class ActionModule(ActionBase):
             path = staging_path_from_uri(args.get("staging_store_uri"))
         except ValueError:
             return None  # the staging role's own probe task reports it
-        return {"path": path, "owner": args.get("staging_owner"), "group": args.get("staging_group")}
+        return host_state.probe_request(path, args.get("staging_owner"), args.get("staging_group"))
 
     def _probe_source(self) -> str | None:
         """The glance_staging_probe module the staging role's probe task would run, if the play has it."""

@@ -9,10 +9,10 @@ from __future__ import annotations
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
-from xdeploy_glance.ansible_vars import findings_text, host_globals, plain
-from xdeploy_glance.checker import MergedGlobals, check_globals
+from xdeploy_glance.ansible_vars import findings_text, host_globals, resolved
 from xdeploy_glance.findings import Severity
 from xdeploy_glance.inventory import GROUP
+from xdeploy_glance.render import check_values
 from xdeploy_glance.rules.base import HostVars
 
 display = Display()
@@ -28,7 +28,7 @@ class ActionModule(ActionBase):
         result = super().run(tmp, task_vars)
         group = self._task.args.get("group", GROUP)
         hosts = tuple(self._host_vars(task_vars, name) for name in task_vars["groups"].get(group, ()))
-        checked = check_globals(MergedGlobals(host_globals(self._templar, task_vars), {}, ()), hosts)
+        checked = check_values(host_globals(self._templar, task_vars), hosts)
         errors = [f for f in checked.findings if f.severity is Severity.ERROR]
         for finding in checked.findings:
             if finding.severity is Severity.WARNING:
@@ -44,5 +44,5 @@ class ActionModule(ActionBase):
 
     def _host_vars(self, task_vars, name):
         variables = task_vars["hostvars"][name]
-        return HostVars(name, {key: plain(self._templar.template(variables[key]))
-                               for key in variables if key.startswith("glance_")})
+        return HostVars(name, resolved(self._templar, variables, [key for key in variables
+                                                                  if key.startswith("glance_")]))

@@ -5,7 +5,8 @@ import posixpath
 
 import pytest
 
-from xdeploy_glance.verify.configfiles import CONFIG_FILES, directories_glance_reads, drift_diff, stray_override_files
+from xdeploy_glance.render.overrides import FILES as CONFIG_FILES
+from xdeploy_glance.verify.configfiles import directories_glance_reads, drift_diff, stray_override_files
 
 pytestmark = pytest.mark.glance_verify
 
