@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(qemu-utils openssh-server openssh-client e2fsprogs util-linux time sudo)  # time: bench/run.py peak RSS; sudo: verify --become
+# python3-venv: `python3 -m venv` on Debian's own python3; time: bench/run.py peak RSS; sudo: verify --become
+APT_PACKAGES=(python3-venv qemu-utils openssh-server openssh-client e2fsprogs util-linux time sudo)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -40,8 +40,7 @@ def xdeploy(site: Path, deployment: Deployment, kolla_action: str, tags: str | N
             extra_args: tuple[str, ...] = (), **changes):
     """What `xdeploy <action> --tags ...` runs: site.yml with globals and passwords as extra vars."""
     extra_vars = {**deployment.write_globals(**changes), **SECRETS, "kolla_action": kolla_action,
-                  "enable_glance": "yes", "node_custom_config": "",
-                  "ansible_become": False}  # the play says become: true; these test hosts have no sudo
+                  "enable_glance": "yes", "node_custom_config": ""}
     return run_playbook(site, local_inventory(deployment.workdir), deployment.workdir, extra_vars=extra_vars,
                         tags=tags, extra_args=extra_args)
 
@@ -68,6 +67,16 @@ def test_reconfigure_with_tag_glance_validates_configures_and_provisions(site, d
     assert again.modules_run == {"glance_import_facts": 1}, again.describe()
 
 
+def test_a_host_failing_staging_still_restarts_for_its_new_config(site, deployment):
+    # the play's force_handlers: the config changed before the staging check failed
+    run = xdeploy(site, deployment, "reconfigure", tags="glance", glance_staging_max_image_size="1G")
+
+    assert run.returncode == 2, run.describe()
+    assert run.failure_messages("localhost")[0].startswith("Not enough space for Glance staging")
+    assert (deployment.config_dir / "glance-api.conf").is_file()
+    assert deployment.restarts == ["restarted"]
+
+
 def test_precheck_action_only_validates(site, deployment):
     valid = xdeploy(site, deployment, "precheck", tags="glance")
     invalid = xdeploy(site, deployment, "precheck", tags="glance",
@@ -91,7 +100,7 @@ def test_other_tags_and_disabled_glance_leave_glance_alone(site, deployment):
     nova_only = xdeploy(site, deployment, "reconfigure", tags="nova")
     disabled = run_playbook(site, local_inventory(deployment.workdir), deployment.workdir, tags="glance",
                             extra_vars={**deployment.write_globals(), "kolla_action": "reconfigure",
-                                        "enable_glance": "no", "ansible_become": False})
+                                        "enable_glance": "no"})
 
     assert nova_only.returncode == 0 and "nova configured" in nova_only.stdout, nova_only.describe()
     assert disabled.returncode == 0, disabled.describe()
