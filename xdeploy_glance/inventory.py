@@ -23,9 +23,6 @@ def glance_api_hosts(path: str, group: str = GROUP) -> tuple[HostVars, ...]:
     """The group's hosts with the glance_* variables Ansible gives each: host, group and group_vars/ ones."""
     if not Path(path).exists():
         raise InventoryError(f"{path}: no such inventory")
-    # Facts are never glance_* variables: without this, get_vars copies and cleans the fact cache of
-    # every host (0.1 s for 1000 hosts). Read when Ansible's constants load, which happens below.
-    os.environ.setdefault("ANSIBLE_INJECT_FACT_VARS", "False")
     from ansible.errors import AnsibleError
 
     try:
