@@ -1,12 +1,13 @@
 """The loader reads YAML as Ansible does and never raises on bad input."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from xdeploy_glance.loading import GlobalsDocument, load_file, load_text
+from xdeploy_glance.loading import GlobalsDocument, InputError, UnsafeText, VaultedText, load_file, load_text
 from xdeploy_glance.findings import Location
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -106,3 +107,52 @@ def test_any_bytes_give_a_document_or_findings_never_an_exception(tmp_path_facto
 def test_yaml_like_text_never_raises(pieces):
     document, findings = load_text("".join(pieces), "g.yml")
     assert document is not None or findings
+
+
+@pytest.mark.parametrize("text", ["glance_keystone_password: !!int s3cr3tvalue\n",
+                                  "glance_keystone_password: !!float s3cr3tvalue\n",
+                                  "glance_keystone_password: !!bool s3cr3tvalue\n",
+                                  "glance_keystone_password: !!timestamp s3cr3tvalue\n"])
+def test_issue16_2_a_value_failing_its_tag_is_reported_without_the_value(text):
+    document, findings = load_text(text, "passwords.yml")
+    assert document is None
+    assert [(f.rule, f.line, f.column) for f in findings] == [("yaml-syntax", 1, 27)]
+    assert "s3cr3t" not in findings[0].message + findings[0].hint
+
+
+def test_issue16_7_a_vault_encrypted_file_is_named_so_and_read_as_empty():
+    text = "$ANSIBLE_VAULT;1.1;AES256\n6162636465666768\n3132333435363738\n"
+    document, findings = load_text(text, "passwords.yml")
+    assert dict(document.data) == {}
+    assert [(f.rule, str(f.severity)) for f in findings] == [("yaml-vault-encrypted", "warning")]
+    assert "vault-encrypted" in findings[0].message and "globals file" not in findings[0].message
+
+
+def test_issue16_7_unsafe_and_vault_tags_load_as_ansible_reads_them():
+    text = ("a: !unsafe '{{ not_templated }}'\n"
+            "b: !unsafe [x, '{% y %}']\n"
+            "c: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  6162636465666768\n")
+    document, findings = load_text(text, "globals.yml")
+    assert findings == []
+    assert document.data["a"] == "{{ not_templated }}" and isinstance(document.data["a"], UnsafeText)
+    assert all(isinstance(item, UnsafeText) for item in document.data["b"])
+    assert isinstance(document.data["c"], VaultedText) and document.data["c"].startswith("$ANSIBLE_VAULT;")
+
+
+def test_issue16_7_vault_on_a_list_is_a_finding():
+    _, findings = load_text("c: !vault [a]\n", "globals.yml")
+    assert [(f.rule, f.line) for f in findings] == [("yaml-syntax", 1)]
+
+
+def test_issue16_8_a_duplicate_key_with_the_same_value_is_a_warning():
+    document, findings = load_text("a: [1, 2]\nb: 2\na: [1, 2]\n", "g.yml")
+    assert dict(document.data) == {"a": [1, 2], "b": 2}
+    assert [(f.rule, str(f.severity), f.variable, f.line) for f in findings] == [
+        ("yaml-duplicate-key-same-value", "warning", "a", 3)]
+
+
+def test_issue16_18_a_fifo_is_refused_at_once(tmp_path):
+    fifo = tmp_path / "globals.yml"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="not a regular file"):
+        load_file(fifo)  # before the fix this blocked forever in open()

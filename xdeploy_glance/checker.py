@@ -9,7 +9,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from . import schema
 from .findings import Finding, Location, Severity, has_errors
-from .loading import GlobalsDocument, expand_sources, load_file
+from .loading import GlobalsDocument, VaultedText, expand_sources, load_file
 from .rules import RULES
 from .rules.base import HostVars, RuleContext
 from .settings import Settings, is_templated
@@ -97,8 +97,9 @@ def _check_values(values: Mapping[str, Any], merged: MergedGlobals) -> tuple[lis
     findings: list[Finding] = []
     templated = sorted(name for name, value in values.items() if is_templated(value))
     for name in templated:
+        what = "vault-encrypted (!vault)" if isinstance(values[name], VaultedText) else "a Jinja expression"
         findings.append(Finding(TEMPLATED, Severity.INFO,
-                                "the value is a Jinja expression, so it is checked at deploy time, not now",
+                                f"the value is {what}, so it is checked at deploy time, not now",
                                 "nothing to do, or write the literal value to have it checked before deploy",
                                 variable=name, location=merged.locate(name)))
     checkable = {name: value for name, value in values.items() if name not in templated}

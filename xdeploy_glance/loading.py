@@ -5,6 +5,8 @@ first stage of the pipeline and every later stage only sees documents that loade
 """
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -24,6 +26,63 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_EXPANDED_NODES = 1_000_000
 
 Path_ = tuple  # a path into the document: ("glance_inject_image_metadata", "key")
+
+# ansible-vault's header: a file that starts with it is encrypted as a whole.
+VAULT_HEADER = "$ANSIBLE_VAULT;"
+
+
+class UnsafeText(str):
+    """A `!unsafe` string: Ansible never templates it, so Jinja in it is plain text."""
+
+
+class VaultedText(str):
+    """A `!vault` value: the ciphertext. Only Ansible, given the vault password, sees the value."""
+
+
+class _Loader(_BaseLoader):
+    """The safe loader with Ansible's own tags; a value that fails its tag raises _TagError, naming
+    the node but not the value (it may be a secret)."""
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep)
+        except (_TagError, yaml.MarkedYAMLError):
+            raise
+        except Exception as exc:  # PyYAML's converters raise ValueError, KeyError, AttributeError...
+            raise _TagError(node) from exc
+
+    def construct_unsafe(self, node):
+        if isinstance(node, yaml.ScalarNode):
+            return UnsafeText(self.construct_scalar(node))
+        if isinstance(node, yaml.SequenceNode):
+            return [_unsafe(item) for item in self.construct_sequence(node, deep=True)]
+        return {_unsafe(key): _unsafe(value) for key, value in self.construct_mapping(node, deep=True).items()}
+
+    def construct_vault(self, node):
+        if not isinstance(node, yaml.ScalarNode):
+            raise yaml.constructor.ConstructorError(None, None, "!vault holds the ciphertext ansible-vault "
+                                                    "encrypt_string prints, not a list or mapping", node.start_mark)
+        return VaultedText(self.construct_scalar(node))
+
+
+_Loader.add_constructor("!unsafe", _Loader.construct_unsafe)
+_Loader.add_constructor("!vault", _Loader.construct_vault)
+
+
+def _unsafe(value: Any) -> Any:
+    if isinstance(value, str):
+        return UnsafeText(value)
+    if isinstance(value, list):
+        return [_unsafe(item) for item in value]
+    if isinstance(value, dict):
+        return {_unsafe(key): _unsafe(item) for key, item in value.items()}
+    return value
+
+
+class _TagError(Exception):
+    def __init__(self, node: yaml.Node):
+        super().__init__(node.tag)
+        self.node = node
 
 
 class InputError(Exception):
@@ -58,10 +117,17 @@ def load_file(path: Path) -> tuple[GlobalsDocument | None, list[Finding]]:
     """Load one globals file; on failure return no document and the findings that say why."""
     name = str(path)
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
+        # Non-blocking, so that opening a FIFO returns at once and fstat can refuse it (issue 16 #18).
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
         raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from exc
+    with open(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise InputError(f"{name}: not a regular file (a FIFO, device or socket); give the YAML file itself")
+        try:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from exc
     if len(raw) > MAX_FILE_BYTES:
         return None, [_file_finding("yaml-syntax", name, 1, 1, f"file is larger than {MAX_FILE_BYTES // 2**20} MiB; a globals file is a few KiB",
                                     "point -c at the globals file, not at an image or an archive")]
@@ -76,7 +142,14 @@ def load_file(path: Path) -> tuple[GlobalsDocument | None, list[Finding]]:
 
 
 def load_text(text: str, name: str) -> tuple[GlobalsDocument | None, list[Finding]]:
-    loader = _BaseLoader(text)
+    if text.lstrip().startswith(VAULT_HEADER):
+        return GlobalsDocument(name, MappingProxyType({})), [Finding(
+            rule="yaml-vault-encrypted", severity=Severity.WARNING,
+            message="the file is vault-encrypted as a whole, so none of its values can be read or checked here",
+            hint="Ansible decrypts it at deploy time; encrypt single values with `ansible-vault encrypt_string` "
+                 "(!vault) to have the others checked",
+            location=Location(name, 1, 1))]
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:  # an empty file or only comments: kolla's globals.d often has those
@@ -91,8 +164,13 @@ def load_text(text: str, name: str) -> tuple[GlobalsDocument | None, list[Findin
         problem = " ".join(str(part) for part in (exc.context, exc.problem) if part)
         return None, [_file_finding("yaml-syntax", name, line, column, f"YAML syntax error: {problem}",
                                     "fix the YAML; `yamllint` shows the same spot")]
-    except (yaml.YAMLError, ValueError, RecursionError) as exc:
-        return None, [_file_finding("yaml-syntax", name, 1, 1, f"YAML error: {exc}", "fix the YAML")]
+    except _TagError as exc:  # never the value: a tagged password must not reach a terminal or a log
+        mark = exc.node.start_mark
+        return None, [_file_finding("yaml-syntax", name, mark.line + 1, mark.column + 1,
+                                    f"the value tagged {exc.node.tag} cannot be read as that type",
+                                    "remove the tag, or write a value of that type")]
+    except (yaml.YAMLError, RecursionError) as exc:
+        return None, [_file_finding("yaml-syntax", name, 1, 1, f"YAML error: {type(exc).__name__}", "fix the YAML")]
     finally:
         loader.dispose()
     if data is None:  # "---" and nothing else
@@ -137,19 +215,24 @@ def _check_nodes(root: yaml.Node, name: str) -> list[Finding]:
             return
         seen_mappings.add(id(node))
         if isinstance(node, yaml.MappingNode):
-            first_seen: dict[Any, yaml.Node] = {}
+            first_seen: dict[Any, tuple[yaml.Node, yaml.Node]] = {}
             for key_node, value_node in node.value:
                 if isinstance(key_node, yaml.ScalarNode):
                     if key_node.value in first_seen and key_node.tag != "tag:yaml.org,2002:merge":
-                        first = first_seen[key_node.value]
+                        first, first_value = first_seen[key_node.value]
+                        where = f"first defined on line {first.start_mark.line + 1}"
+                        if _same_node(first_value, value_node):  # nothing is lost: only noise (issue 12)
+                            rule, severity, message = ("yaml-duplicate-key-same-value", Severity.WARNING,
+                                                       f"duplicate key {key_node.value!r} with the same value, {where}")
+                        else:
+                            rule, severity, message = ("yaml-duplicate-key", Severity.ERROR,
+                                                       f"duplicate key {key_node.value!r}, {where}; "
+                                                       "YAML keeps only the last one")
                         findings.append(Finding(
-                            rule="yaml-duplicate-key", severity=Severity.ERROR,
-                            message=f"duplicate key {key_node.value!r}, first defined on line {first.start_mark.line + 1}; "
-                                    "YAML keeps only the last one",
-                            hint="delete one of the two lines",
+                            rule=rule, severity=severity, message=message, hint="delete one of the two lines",
                             variable=str(key_node.value) if depth == 0 else None,
                             location=Location(name, key_node.start_mark.line + 1, key_node.start_mark.column + 1)))
-                    first_seen.setdefault(key_node.value, key_node)
+                    first_seen.setdefault(key_node.value, (key_node, value_node))
                 walk(value_node, depth + 1)
         elif isinstance(node, yaml.SequenceNode):
             for item in node.value:
@@ -157,6 +240,22 @@ def _check_nodes(root: yaml.Node, name: str) -> list[Finding]:
 
     walk(root, 0)
     return findings
+
+
+def _same_node(one: yaml.Node, two: yaml.Node, depth: int = 0) -> bool:
+    """The same tag and text all the way down (so `yes` and `true` count as different)."""
+    if one is two:
+        return True
+    if type(one) is not type(two) or one.tag != two.tag or depth > 100:
+        return False
+    if isinstance(one, yaml.ScalarNode):
+        return one.value == two.value
+    if isinstance(one, yaml.MappingNode):
+        return len(one.value) == len(two.value) and all(
+            _same_node(k1, k2, depth + 1) and _same_node(v1, v2, depth + 1)
+            for (k1, v1), (k2, v2) in zip(one.value, two.value))
+    return len(one.value) == len(two.value) and all(
+        _same_node(a, b, depth + 1) for a, b in zip(one.value, two.value))
 
 
 def _locations(root: yaml.Node, name: str) -> tuple[dict[Path_, Location], dict[Path_, Location]]:

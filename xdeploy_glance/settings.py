@@ -13,16 +13,26 @@ from urllib.parse import urlsplit
 
 from . import schema
 from .findings import Location
+from .loading import UnsafeText, VaultedText
 from .units import parse_size
 
+# Jinja's expression, statement and comment delimiters: any of them makes Ansible template the value.
+JINJA_OPENINGS = ("{{", "{%", "{#")
 _TRUE = {"yes", "true", "on", "1", "y", "t"}
 _FALSE = {"no", "false", "off", "0", "n", "f", ""}
 
 
 def is_templated(value: Any) -> bool:
-    """True when a value holds Jinja that Ansible resolves only at deploy time."""
+    """True when only Ansible knows the value: Jinja it resolves at deploy time, or a `!vault` value it decrypts.
+
+    A `!unsafe` string is never templated, whatever it holds.
+    """
+    if isinstance(value, VaultedText):
+        return True
+    if isinstance(value, UnsafeText):
+        return False
     if isinstance(value, str):
-        return "{{" in value or "{%" in value
+        return any(opening in value for opening in JINJA_OPENINGS)
     if isinstance(value, dict):
         return any(is_templated(k) or is_templated(v) for k, v in value.items())
     if isinstance(value, (list, tuple)):

@@ -70,12 +70,20 @@ STAGE_RULES = (
             "Ansible could not load it either; the finding points at the line where parsing stopped."),
     RuleDoc("yaml-duplicate-key", Severity.ERROR, "A key appears twice in one mapping.\n\n"
             "PyYAML, and so Ansible, silently keeps the last value; the first one is lost without a word."),
+    RuleDoc("yaml-duplicate-key-same-value", Severity.WARNING, "A key appears twice in one mapping, with the same "
+            "value both times.\n\nNothing is lost, so this only warns: delete one of the two lines."),
+    RuleDoc("yaml-vault-encrypted", Severity.WARNING, "A file is encrypted as a whole with ansible-vault.\n\n"
+            "Its values cannot be read without the vault password, so none of them is checked, and `render` "
+            "leaves out the options that need its secrets. Ansible decrypts it at deploy time. Encrypt single "
+            "values instead (`ansible-vault encrypt_string`, the `!vault` tag) to have the others checked."),
     RuleDoc("yaml-not-mapping", Severity.ERROR, "The top level of a globals file is not a mapping.\n\n"
             "globals.yml holds `name: value` lines; a list or a scalar at the top cannot set variables."),
     RuleDoc("schema", Severity.ERROR, "A variable has the wrong type or value for its definition in the schema.\n\n"
             "See `xdeploy-glance schema` for every variable's type, default and meaning."),
-    RuleDoc("templated-value", Severity.INFO, "A value holds Jinja (`{{ ... }}`), which Ansible resolves only at "
-            "deploy time.\n\nThe variable cannot be checked now; the rules that read it are skipped."),
+    RuleDoc("templated-value", Severity.INFO, "A value holds Jinja (`{{ ... }}`, `{% ... %}` or `{# ... #}`), "
+            "which Ansible resolves only at deploy time, or is vault-encrypted (`!vault`), which only Ansible can "
+            "decrypt.\n\nThe variable cannot be checked now; the rules that read it are skipped. A `!unsafe` value "
+            "is never templated, so it is checked as written."),
 )
 
 
