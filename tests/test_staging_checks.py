@@ -9,7 +9,9 @@ from xdeploy_glance.staging_checks import (
     directory_verdict,
     filesystem_verdict,
     octal_mode,
+    open_mode_problems,
     rotational_verdict,
+    system_directory,
 )
 
 
@@ -108,3 +110,37 @@ def test_staging_directory_with_the_wanted_owner_group_and_mode_is_in_place(mode
 ], ids=["missing", "file", "mode", "setgid", "uid", "gid", "no-owner", "no-group", "symbolic"])
 def test_staging_directory_not_exactly_as_wanted_is_not_in_place(staging, mode):
     assert directory_in_place(staging, mode) is False
+
+
+@pytest.mark.parametrize(("path", "system"), [
+    ("/usr/local/sbin", "/usr"), ("/etc", "/etc"), ("/etc/kolla/glance", "/etc"), ("/boot", "/boot"),
+    ("/proc/1", "/proc"), ("/sys/x", "/sys"), ("/dev/shm/x", "/dev"), ("/bin", "/bin"), ("/sbin/x", "/sbin"),
+    ("/lib", "/lib"), ("/lib64/x", "/lib64"), ("/libx32", "/libx32"), ("/root/staging", "/root"),
+    ("//usr/local/sbin", "/usr"), ("/usr/./local/../local/sbin/", "/usr"), ("/", "/"), ("/var/lib", "/var/lib"),
+    ("/srv/kolla/x", "/srv/kolla"),
+])
+def test_issue16_3_system_directories_and_trees_are_refused(path, system):
+    assert system_directory(path, ["/srv/kolla", "relative/is/ignored"]) == system
+
+
+@pytest.mark.parametrize("path", ["/var/lib/glance/staging", "/srv/glance", "/var/library", "/usrx", "/mnt/staging"])
+def test_staging_directories_of_their_own_pass(path):
+    assert system_directory(path, ["/srv/kolla"]) is None
+
+
+def test_issue16_3_the_role_refuses_a_symlink_into_a_system_tree_and_suggests_kolla_staging():
+    verdict = directory_verdict(probe(staging_path="/srv/staging", resolved_path="/usr/local/sbin"), False)
+    assert verdict.status == "fail"
+    assert "resolves to /usr/local/sbin" in verdict.message and "file:///var/lib/glance/staging" in verdict.message
+
+
+@pytest.mark.parametrize(("mode", "problems"), [
+    (0o750, []), (0o751, []), (0o770, []),
+    (0o755, ["every user can read it"]),
+    (0o777, ["every user can read it", "every user can write it"]),
+    (0o6777, ["every user can read it", "every user can write it", "it sets the setuid bit",
+              "it sets the setgid bit"]),
+    (0o1750, ["it sets the sticky bit"]),
+])
+def test_issue16_11_open_modes_are_named(mode, problems):
+    assert open_mode_problems(mode) == problems

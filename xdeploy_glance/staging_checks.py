@@ -8,21 +8,28 @@ Pure Python with no Ansible imports: the staging role calls these through its fi
 """
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import asdict, dataclass
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from .capacity import StagingRequirement, capacity_message
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 ROTATIONAL_POLICIES = ("warn", "fail", "ignore")
 # Never a staging directory: the role would re-own and chmod it (the staging-system-directory rule too).
+# These directories themselves, but a directory below them may be one (/var/lib/glance/staging).
 SYSTEM_DIRECTORIES = frozenset({
-    "/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib64", "/media", "/mnt", "/opt", "/proc",
-    "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/usr/bin", "/usr/lib", "/usr/local",
-    "/usr/share", "/var", "/var/cache", "/var/lib", "/var/log", "/var/spool", "/var/tmp", "/var/run",
-    "/etc/kolla", "/var/lib/docker", "/var/lib/containers", "/var/lib/glance",
+    "/", "/home", "/media", "/mnt", "/opt", "/run", "/srv", "/tmp", "/var", "/var/cache", "/var/lib",
+    "/var/log", "/var/spool", "/var/tmp", "/var/run", "/var/lib/glance",
 })
+# These directories and everything below them: executables, libraries, configuration (kolla's
+# /etc/kolla included), the kernel's and devices' trees, root's home, the container engines' storage.
+# Every top-level directory whose name starts with "lib" (lib, lib32, lib64, libx32) is one too.
+SYSTEM_TREES = ("/bin", "/boot", "/dev", "/etc", "/proc", "/root", "/sbin", "/sys", "/usr",
+                "/var/lib/docker", "/var/lib/containers")
+# Where every hint about a refused staging directory points: kolla's own choice.
+STAGING_EXAMPLE_URI = "file:///var/lib/glance/staging"
 # Filesystems every glance-api host can mount at once (network or shared-disk cluster filesystems).
 NETWORK_FILESYSTEMS = frozenset({
     "nfs", "nfs4", "cephfs", "ceph", "fuse.ceph-fuse", "glusterfs", "fuse.glusterfs", "cifs", "smb3",
@@ -89,10 +96,11 @@ def directory_verdict(probe: Probe, allow_reown: bool) -> Verdict:
     """Whether the role may create or re-own the staging directory at all."""
     path = probe["staging_path"]
     for candidate in dict.fromkeys((path, probe["resolved_path"])):
-        if candidate in SYSTEM_DIRECTORIES:
+        system = system_directory(candidate)
+        if system:
             shown = path if candidate == path else f"{path} (which resolves to {candidate})"
-            return Verdict(FAIL, f"Refusing to manage {shown}: it is a system directory; give Glance staging "
-                                 "a directory of its own")
+            return Verdict(FAIL, f"Refusing to manage {shown}: {system_directory_reason(candidate, system)}; give "
+                                 f"Glance staging a directory of its own, such as {STAGING_EXAMPLE_URI}")
     if probe["exists"] and not probe["is_directory"]:
         return Verdict(FAIL, f"{path} exists and is not a directory; it was left untouched")
     directory = probe.get("directory")
@@ -114,6 +122,44 @@ def directory_verdict(probe: Probe, allow_reown: bool) -> Verdict:
                          f"it holds {directory['foreign_entry_count']} entries of other owners ({shown}). "
                          "Point glance_staging_store_uri at a directory of its own, or set "
                          "glance_staging_allow_reown: true")
+
+
+def system_directory(path: str, config_directories: Iterable[str] = ()) -> str | None:
+    """The system directory `path` is, or the system tree (or kolla config directory) it lies in; None
+    when it may be a staging directory. `path` is absolute; it is normalized here."""
+    path = posixpath.normpath(path)
+    if path.startswith("//"):  # POSIX lets normpath keep two leading slashes; the kernel reads one
+        path = "/" + path.lstrip("/")
+    if path in SYSTEM_DIRECTORIES:
+        return path
+    top = "/" + path.split("/")[1]
+    if top.startswith("/lib"):
+        return top
+    for tree in (*SYSTEM_TREES, *(d for d in config_directories if d.startswith("/"))):
+        tree = posixpath.normpath(tree)
+        if path == tree or path.startswith(tree.rstrip("/") + "/"):
+            return tree
+    return None
+
+
+def system_directory_reason(path: str, system: str) -> str:
+    """Why `path` may not be staging, `system` being what system_directory returned for it."""
+    if posixpath.normpath(path) == system:
+        return "it is a system directory"
+    return f"it lies in {system}, which holds the system's or kolla's own files"
+
+
+def open_mode_problems(mode: int) -> list[str]:
+    """What a staging directory mode grants that it must not, in words; empty when the mode is closed.
+
+    Staged files are customers' images: users other than the owner and group must neither read nor
+    write them, and setuid, setgid or sticky bits have no place on it. The staging-mode-open rule,
+    the role and verify all judge a mode with this.
+    """
+    problems = [f"every user can {word} it" for bit, word in ((0o004, "read"), (0o002, "write")) if mode & bit]
+    problems += [f"it sets the {word} bit" for bit, word in ((0o4000, "setuid"), (0o2000, "setgid"),
+                                                            (0o1000, "sticky")) if mode & bit]
+    return problems
 
 
 def octal_mode(mode: Any) -> int | None:

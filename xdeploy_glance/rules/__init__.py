@@ -6,6 +6,7 @@ from types import ModuleType
 
 from ..findings import RuleDoc, Severity
 from . import (
+    config_directory_path,
     conversion_format_ceph,
     copy_image_stores,
     default_backend_unknown,
@@ -23,6 +24,7 @@ from . import (
     multi_node_staging,
     plugin_order,
     port_range,
+    staging_mode_open,
     staging_overlap,
     staging_required,
     staging_size_over_cap,
@@ -42,6 +44,7 @@ RULES: tuple[ModuleType, ...] = (
     staging_uri_form,
     staging_required,
     staging_system_directory,
+    staging_mode_open,
     staging_volatile,
     staging_overlap,
     staging_size_over_cap,
@@ -61,6 +64,7 @@ RULES: tuple[ModuleType, ...] = (
     value_empty,
     variable_misspelled,
     multi_node_staging,
+    config_directory_path,
 )
 
 
