@@ -57,3 +57,30 @@ def test_every_encoder_returns_encoded_text():
 def test_values_that_would_change_or_break_the_file_are_refused(encoder, value, reason):
     with pytest.raises(UnsafeValue, match=reason.replace("[", r"\[").replace("]", r"\]")):
         encoder(value)
+
+
+@pytest.mark.parametrize("encoder, value, written", [
+    (encoding.string, "$debug", "$$debug"),
+    (encoding.string, "pa$$word${x}", "pa$$$$word$${x}"),
+    (encoding.bracketed_list, ("$a", "b"), "[$$a,b]"),
+    (encoding.plain_list, ("$a", "b"), "$$a,b"),
+    (encoding.mapping, {"$k": "$v"}, "$$k:$$v"),
+])
+def test_issue16_5_a_dollar_is_written_doubled_so_oslo_config_reads_it_back(encoder, value, written):
+    assert encoder(value) == written
+
+
+@pytest.mark.parametrize("encoder, value, reason", [
+    (encoding.string, "a\\$b", "oslo.config reads as"),
+    (encoding.string, "nul\x00byte", "control character U\\+0000"),
+    (encoding.string, "esc\x1b[31m", "control character U\\+001B"),
+    (encoding.bracketed_list, ("a\x00",), "control character"),
+    (encoding.mapping, {"k": "v\x00"}, "control character"),
+])
+def test_issue16_5_and_16_values_oslo_config_would_change_are_refused(encoder, value, reason):
+    with pytest.raises(UnsafeValue, match=reason):
+        encoder(value)
+
+
+def test_a_tab_inside_a_value_is_kept():
+    assert encoding.string("a\tb") == "a\tb"

@@ -40,13 +40,39 @@ def is_templated(value: Any) -> bool:
     return False
 
 
+class StagingUriError(ValueError):
+    """glance_staging_store_uri is not file:///absolute/path; `hint` says how to write it."""
+
+    def __init__(self, message: str, hint: str):
+        super().__init__(f"glance_staging_store_uri must be file:///absolute/path: {message}")
+        self.problem = message
+        self.hint = hint
+
+
 def staging_path_from_uri(uri: str) -> str:
-    """The directory of a file:///absolute/path URI; anything else is a ValueError."""
-    parts = urlsplit(str(uri))
-    if parts.scheme != "file" or parts.netloc or not parts.path.startswith("/") or parts.query or parts.fragment:
-        raise ValueError(f"glance_staging_store_uri must be file:///absolute/path, got {uri!r}")
+    """The directory of a file:///absolute/path URI; anything else is a StagingUriError."""
+    uri = str(uri)
+    try:
+        parts = urlsplit(uri)
+    except ValueError as error:  # e.g. an unclosed IPv6 bracket
+        raise StagingUriError(f"{uri!r} is not a URI ({error})", "write file:///absolute/path") from None
+    if parts.scheme != "file":
+        raise StagingUriError(f"{uri!r} does not start with file://; Glance stages only on a local path",
+                              "write file:///absolute/path, e.g. file:///var/lib/glance/staging")
+    if parts.netloc:
+        raise StagingUriError(f"{uri!r} names a host {parts.netloc!r}: with two slashes after file: the first path "
+                              "segment is read as a host name", f"use three slashes: file:///{parts.netloc}{parts.path}")
+    if not parts.path.startswith("/"):
+        raise StagingUriError(f"{uri!r} has no absolute path", "write file:///absolute/path")
     if ".." in parts.path.split("/"):
-        raise ValueError(f"glance_staging_store_uri must not contain '..', got {uri!r}")
+        raise StagingUriError(f"{uri!r} contains '..'", "write the path without '..' segments")
+    if parts.query or parts.fragment:
+        raise StagingUriError(f"{uri!r} has a query or fragment, which would become part of the directory name",
+                              "remove everything from '?' or '#'")
+    if "$" in parts.path:  # issue 16 #5: the role's file module would expand it, Glance would not
+        raise StagingUriError(f"{uri!r} holds '$': Ansible's file module expands it from the environment, but "
+                              "Glance takes it literally, so the two would use different directories",
+                              "write the path without '$', e.g. file:///var/lib/glance/staging")
     return posixpath.normpath("/" + parts.path.lstrip("/"))  # normpath keeps a leading "//" (POSIX allows it)
 
 

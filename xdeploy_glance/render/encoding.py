@@ -13,8 +13,13 @@ oslo.config facts the encoders rely on (Glance 33, oslo.config 10.7):
   would become part of the first and last item;
 - items and dict pairs are split at every `,`, dict keys at the first `:`, and every piece is
   stripped; String(quotes=True) items lose matching outer quotes and refuse an unclosed one.
-A value these rules would change or split is refused with UnsafeValue, never escaped: the
-validator (rule ini-unsafe-value) reports the same values before anything is rendered.
+- after parsing, oslo.config substitutes `$name` and `${name}` with other options' values and
+  reads `$$` as `$`; it first turns every `\\$` into `$$`.
+A `$` is therefore written as `$$`, in every value, so that it reaches Glance as written. Any
+other value these rules would change or split is refused with UnsafeValue, never escaped: the
+validator (rule ini-unsafe-value) reports the same values before anything is rendered. That
+includes `\\$`, which oslo.config reads as `$` whatever follows, and control characters
+(NUL and the like), which no option means to hold.
 """
 from __future__ import annotations
 
@@ -23,6 +28,8 @@ from typing import Iterable, Mapping
 LINE_BREAKS = ("\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 QUOTES = "\"'"
 _LINE_BREAK_CHARACTERS = frozenset(LINE_BREAKS)  # a set test is the fast one: every value of every host passes here
+# C0 controls and DEL other than tab (line breaks have their own message): NUL, escape, backspace...
+_CONTROL_CHARACTERS = frozenset(chr(code) for code in (*range(0x20), 0x7f)) - {"\t"} - _LINE_BREAK_CHARACTERS
 
 
 class Encoded(str):
@@ -38,6 +45,11 @@ def _check_text(text: str, forbidden: str = "", what: str = "the value", edge_qu
         raise UnsafeValue(f"{what} is not text")
     if not _LINE_BREAK_CHARACTERS.isdisjoint(text):
         raise UnsafeValue(f"{what} contains a line break")
+    if not _CONTROL_CHARACTERS.isdisjoint(text):
+        control = min(_CONTROL_CHARACTERS.intersection(text))
+        raise UnsafeValue(f"{what} contains the control character U+{ord(control):04X}")
+    if "\\$" in text:
+        raise UnsafeValue(f"{what} contains '\\$', which oslo.config reads as '$'")
     if text != text.strip():
         raise UnsafeValue(f"{what} starts or ends with white space, which oslo.config strips")
     if text.startswith(("#", ";")):
@@ -54,7 +66,7 @@ def _whole(text: str) -> Encoded:
     """The INI parser removes one pair of matching outer quotes from the whole value."""
     if text and text[0] == text[-1] and text[0] in QUOTES:
         raise UnsafeValue("the value starts and ends with the same quote, which oslo.config removes")
-    return Encoded(text)
+    return Encoded(text.replace("$", "$$"))
 
 
 def string(value: str) -> Encoded:
@@ -88,7 +100,7 @@ def _items(values: Iterable[object], edge_quotes: bool) -> list[str]:
 def bracketed_list(values: Iterable[object]) -> Encoded:
     """ListOpt(bounds=True): `[a,b]`, `[]` when empty. Items with quotes at an edge are refused:
     String(quotes=True) items lose them, and an unclosed one stops glance-api."""
-    return Encoded("[" + ",".join(_items(values, edge_quotes=True)) + "]")
+    return Encoded("[" + ",".join(_items(values, edge_quotes=True)).replace("$", "$$") + "]")
 
 
 def plain_list(values: Iterable[object]) -> Encoded:

@@ -5,8 +5,11 @@ operator value `x\\n[DEFAULT]\\nauth_strategy = noauth` would add a section). In
 (`[a,b]`) an item must not contain `[`, `]` or `,`; in mapping values (`k:v,k2:v2`) keys must not
 contain `:` or `,` and values must not contain `,`. oslo.config strips white space and outer
 quotes from values and items, so those would be lost; a leading `#` or `;` reads as a comment
-on a continuation line. The renderer uses the same checks (xdeploy_glance.render.encoding) and
-refuses to write such a value, so whatever this rule lets through renders safely.
+on a continuation line. A control character such as NUL has no place in an option, and `\\$` is
+read by oslo.config as `$` (a plain `$` is fine: it is written as `$$`, so oslo.config does not
+substitute another option's value for `$name`). The renderer uses the same checks
+(xdeploy_glance.render.encoding) and refuses to write such a value, so whatever this rule lets
+through renders safely.
 """
 from .base import Problem, RuleContext, Severity
 from .. import schema
