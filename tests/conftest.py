@@ -1,6 +1,7 @@
 """Fixtures shared by the whole suite live in tests/support and are registered here."""
 import os
 
+import pytest
 from hypothesis import settings
 
 pytest_plugins = [
@@ -16,3 +17,13 @@ pytest_plugins = [
 settings.register_profile("ci", derandomize=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+@pytest.fixture(autouse=True)
+def kolla_config_dir(tmp_path_factory, monkeypatch):
+    """kolla's default directory for every test: one with an empty passwords.yml, never the machine's
+    /etc/kolla, so a command run without -c or -p reads what the test set up and nothing else."""
+    directory = tmp_path_factory.mktemp("kolla")
+    (directory / "passwords.yml").write_text("")
+    monkeypatch.setenv("XDEPLOY_CONFIG_DIR", str(directory))
+    return directory

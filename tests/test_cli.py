@@ -76,14 +76,14 @@ def test_usage_errors_exit_2_without_traceback(capsys, tmp_path, monkeypatch, ar
     assert message in err
 
 
-def test_missing_globals_exits_2(capsys):
+def test_missing_globals_exits_2(capsys, kolla_config_dir):
     code, _, err = run(capsys, "validate")
-    assert code == 2 and "no globals given: use -c PATH" in err
+    assert code == 2 and f"{kolla_config_dir / 'globals.yml'}: no such file (the default; give another with -c" in err
 
 
-def test_positional_files_are_read_after_c_files_as_pre_commit_passes_them(capsys):
-    assert run(capsys, "validate", "-c", str(BAD), str(EXAMPLE))[0] == 0
+def test_positional_files_are_checked_on_their_own_besides_the_c_files(capsys):
     assert run(capsys, "validate", "-c", str(EXAMPLE), str(BAD))[0] == 1
+    assert run(capsys, "validate", "-c", str(BAD), str(EXAMPLE))[0] == 1
 
 
 def test_validate_help_explains_every_option(capsys):
@@ -98,7 +98,7 @@ def test_json_contract(capsys):
     code, out, _ = run(capsys, "validate", "-c", str(BAD), "--format", "json")
     document = json.loads(out)
     assert code == 1
-    assert document["summary"] == {"error": 1, "warning": 0, "info": 0, "files": [str(BAD)]}
+    assert document["summary"] == {"error": 1, "warning": 0, "info": 0, "suppressed": 0, "files": [str(BAD)]}
     finding = document["findings"][0]
     assert {k: finding[k] for k in ("rule", "severity", "variable", "file", "line", "column")} == {
         "rule": "import-method-unknown", "severity": "error", "variable": "glance_enabled_import_methods",
@@ -111,21 +111,20 @@ def test_sarif_validates_against_the_official_schema(capsys):
     _, out, _ = run(capsys, "validate", "-c", str(many), "-c", str(WARN_ONLY), "--format", "sarif")
     document = json.loads(out)
     jsonschema.Draft7Validator(schema).validate(document)
-    results = document["runs"][0]["results"]
+    results = document["runs"][0]["results"]  # more checks of the SARIF in test_reporters_ci.py
     assert {r["ruleId"] for r in results} == {"schema", "staging-volatile"}
     assert results[0]["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1
 
 
-def test_junit_is_xml_with_a_failure_per_file_with_errors(capsys, tmp_path):
+def test_junit_is_xml_with_a_suite_per_file_and_a_failure_per_error(capsys, tmp_path):
     report = tmp_path / "report.xml"
     code, out, _ = run(capsys, "validate", "-c", str(EXAMPLE), "-c", str(BAD), "-f", "junit", "-o", str(report))
     assert code == 1 and out == ""
-    suite = ElementTree.parse(report).getroot().find("testsuite")
-    cases = {case.get("name"): case for case in suite.iter("testcase")}
-    assert set(cases) == {str(BAD), str(EXAMPLE)}
-    assert cases[str(BAD)].find("failure").get("type") == "import-method-unknown"
-    assert cases[str(EXAMPLE)].find("failure") is None
-    assert suite.get("failures") == "1"
+    suites = {suite.get("name"): suite for suite in ElementTree.parse(report).getroot().iter("testsuite")}
+    assert set(suites) == {str(BAD), str(EXAMPLE)}
+    assert suites[str(BAD)].find("testcase/failure").get("type") == "import-method-unknown"
+    assert suites[str(EXAMPLE)].find("testcase/failure") is None
+    assert [suites[name].get("failures") for name in (str(BAD), str(EXAMPLE))] == ["1", "0"]
 
 
 def test_a_report_file_gets_the_mode_a_plain_write_would_give(capsys, tmp_path):

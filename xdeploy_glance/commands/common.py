@@ -1,13 +1,26 @@
-"""Arguments and steps several commands share."""
+"""Arguments and steps several commands share, and kolla-ansible's default paths."""
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import stat
 import sys
 from pathlib import Path
 
 from ..cli import UsageError
+
+# kolla-ansible's CONFIG_DIR and the files it reads there when nothing else is named.
+DEFAULT_CONFIG_DIR = "/etc/kolla"
+CONFIG_DIR_VARIABLE = "XDEPLOY_CONFIG_DIR"
+DEFAULTS_HELP = f"""\
+Defaults, as kolla-ansible's: without -c, <configdir>/globals.yml and, when the directory exists,
+<configdir>/globals.d/*.yml and *.yaml; -p <configdir>/passwords.yml; overrides from the globals'
+node_custom_config, else <configdir>/config. <configdir> is --configdir, else ${CONFIG_DIR_VARIABLE},
+else {DEFAULT_CONFIG_DIR}. A missing default file is a usage error (exit 2); a globals.d given with -c
+that does not exist is read as empty, as kolla reads it.
+"""
+_NODE_CONFIG = re.compile(r"^\{\{\s*node_config\s*\}\}")
 
 
 def add_globals_arguments(parser: argparse.ArgumentParser, inventory_help: str | None = None) -> None:
@@ -19,12 +32,59 @@ def add_globals_arguments(parser: argparse.ArgumentParser, inventory_help: str |
                              "span hosts run (e.g. multi-node-staging).")
 
 
+def add_configdir_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--configdir", metavar="DIR",
+                        help=f"kolla's configuration directory, where the default files are read "
+                             f"(default: ${CONFIG_DIR_VARIABLE}, else {DEFAULT_CONFIG_DIR})")
+
+
+def config_dir(args: argparse.Namespace) -> Path:
+    return Path(getattr(args, "configdir", None) or os.environ.get(CONFIG_DIR_VARIABLE) or DEFAULT_CONFIG_DIR)
+
+
 def globals_paths(args: argparse.Namespace) -> list[str]:
-    """-c paths first, then positional ones (as pre-commit passes them); at least one is required."""
+    """-c paths, then positional ones; without either, kolla's globals.yml and globals.d.
+
+    A globals.d that does not exist is left out: kolla reads it only when present, and the help's
+    own `-c globals.yml -c globals.d` must work where there is none.
+    """
     paths = list(args.globals_paths) + list(getattr(args, "files", []) or [])
     if not paths:
-        raise UsageError("no globals given: use -c PATH (or name the files after the options)")
-    return paths
+        directory = config_dir(args)
+        paths = [str(default_file(directory / "globals.yml", "-c PATH"))]
+        paths.append(str(directory / "globals.d"))
+    return [path for path in paths if Path(path).name != "globals.d" or Path(path).exists()]
+
+
+def default_file(path: Path, option: str) -> Path:
+    """A default path that must exist; its absence is a usage error naming it and the option to use."""
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file (the default; give another with {option}, --configdir or "
+                         f"${CONFIG_DIR_VARIABLE})")
+    return path
+
+
+def passwords_path(args: argparse.Namespace) -> str:
+    """-p, else kolla's passwords.yml in the configuration directory."""
+    return args.passwords or str(default_file(config_dir(args) / "passwords.yml", "-p PATH"))
+
+
+def overrides_path(args: argparse.Namespace, globals_values) -> tuple[Path, bool]:
+    """The override root and whether it was named on the command line.
+
+    Without --overrides it is the globals' node_custom_config, as the play reads it, else
+    <configdir>/config; kolla's own `{{ node_config }}` prefix means the configuration directory.
+    """
+    if args.overrides:
+        return Path(args.overrides), True
+    value = globals_values.get("node_custom_config")
+    if not isinstance(value, str):
+        return config_dir(args) / "config", False
+    resolved = _NODE_CONFIG.sub(str(config_dir(args)).replace("\\", "\\\\"), value)
+    if "{{" in resolved or "{%" in resolved:
+        raise UsageError(f"node_custom_config is {value!r}, which only Ansible can resolve: "
+                         "name the directory with --overrides")
+    return Path(resolved), False
 
 
 def load_hosts(inventory: str | None):

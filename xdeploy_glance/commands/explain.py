@@ -10,6 +10,9 @@ Show the documentation of a rule: what it checks, why Glance needs it, its sever
 Without RULE, list every rule with its severity and one-line summary.
 
 Example: xdeploy-glance explain staging-uri-form
+
+A rule's page ends with the ways to accept its findings: --skip RULE, a level in
+.xdeploy-glance.yml, or `# xdeploy-glance: disable=RULE` on the variable's line.
 """
 
 
@@ -21,6 +24,7 @@ def run(args: argparse.Namespace) -> int:
     from ..cli import UsageError
     from ..rules import all_docs
     from ..schema import did_you_mean
+    from ..suppression import HOW_TO
 
     docs = all_docs()
     if args.rule is None:
@@ -31,5 +35,5 @@ def run(args: argparse.Namespace) -> int:
     doc = docs.get(args.rule)
     if doc is None:
         raise UsageError(f"no rule {args.rule!r}{did_you_mean(args.rule, docs)}; `xdeploy-glance explain` lists them")
-    sys.stdout.write(f"{doc.id} ({doc.severity})\n\n{doc.doc}\n")
+    sys.stdout.write(f"{doc.id} ({doc.severity})\n\n{doc.doc}\n\n{HOW_TO.format(rule=doc.id)}")
     return 0

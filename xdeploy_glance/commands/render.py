@@ -6,10 +6,11 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from .common import add_globals_arguments, load_hosts
+from .common import (DEFAULTS_HELP, add_configdir_argument, add_globals_arguments, globals_paths, load_hosts,
+                     overrides_path, passwords_path)
 
 HELP = "render glance-api.conf and glance-image-import.conf from the globals"
-DESCRIPTION = """\
+DESCRIPTION = f"""\
 Validate the globals (as `validate` does; errors stop here, exit 1), then render
 glance-api.conf and glance-image-import.conf the way Glance 33 reads them, merge the operator's
 override files over them kolla-style, and write them atomically (mode 0640). A file that already
@@ -19,7 +20,9 @@ Without -i the two files go to DIR/; with an inventory, one pair per host of its
 group goes to DIR/<host>/ (--host picks one). Host variables apply where the globals do not set
 the variable (Ansible's precedence: globals are extra vars).
 
---overrides DIR is kolla's node_custom_config; later files win per key:
+--overrides DIR is kolla's node_custom_config (default: node_custom_config from the globals, as
+the play reads it, else <configdir>/config; a missing default directory means no overrides);
+later files win per key:
   glance-api.conf:           global.conf, glance.conf, glance/glance-api.conf,
                              glance/<host>/glance-api.conf
   glance-image-import.conf:  glance/glance-image-import.conf,
@@ -30,12 +33,13 @@ Secrets (glance_database_password, glance_keystone_password, memcache_secret_key
 a kolla passwords.yml (-p). A missing secret is a warning and its option is left out; secrets are
 masked in every diff and message.
 
+{DEFAULTS_HELP}
 Exit status: 0 written (warnings allowed), 1 findings with errors or a failed write (nothing
 changed), 2 usage error, unreadable input, or --check-glance without Glance installed.
 
 Examples:
-  xdeploy-glance render -c /etc/kolla/globals.yml -p /etc/kolla/passwords.yml \\
-      --overrides /etc/kolla/config -o /tmp/glance-config
+  xdeploy-glance render -o /tmp/glance-config        kolla's files in /etc/kolla
+  xdeploy-glance render --configdir /srv/kolla/prod -o /tmp/glance-config
   xdeploy-glance render -c globals.yml -i multinode --host api1 -o out --diff
 """
 
@@ -46,11 +50,14 @@ DEEP_CHECK = "glance-deep-check"
 def configure(parser: argparse.ArgumentParser) -> None:
     add_globals_arguments(parser, inventory_help="Ansible inventory: render one pair of files per host of its "
                                                  "glance-api group, into DIR/<host>/")
-    parser.add_argument("-p", "--passwords", metavar="PATH", help="kolla-ansible passwords.yml with the secrets")
+    add_configdir_argument(parser)
+    parser.add_argument("-p", "--passwords", metavar="PATH", help="kolla-ansible passwords.yml with the secrets "
+                                                                  "(default: <configdir>/passwords.yml)")
     parser.add_argument("--host", metavar="NAME", help="render only this host (with -i: a host of the glance-api "
                                                        "group; without: the name its override files use)")
     parser.add_argument("--overrides", metavar="DIR", help="custom-config root with the override files "
-                                                           "(kolla's node_custom_config, e.g. /etc/kolla/config)")
+                                                           "(default: the globals' node_custom_config, else "
+                                                           "<configdir>/config)")
     parser.add_argument("-o", "--output-dir", dest="output_dir", metavar="DIR", required=True,
                         help="directory to write the files to (created if missing)")
     parser.add_argument("--diff", action="store_true",
@@ -72,21 +79,23 @@ def run(args: argparse.Namespace) -> int:
     if args.check_glance and not deep_check.available():
         raise UsageError("--check-glance needs Glance's option definitions, but the glance package is not "
                          "importable here: pip install 'xdeploy-glance[glance]'")
-    if not args.globals_paths:
-        raise UsageError("no globals given: use -c PATH")
-    overrides_dir = Path(args.overrides) if args.overrides else None
-    if overrides_dir is not None and not overrides_dir.is_dir():
-        raise UsageError(f"{overrides_dir}: the overrides directory does not exist")
+    paths = globals_paths(args)
+    passwords_file = passwords_path(args)
     hosts = load_hosts(args.inventory)
     targets = _targets(hosts, args.host)
     try:
-        files = tuple(str(p) for p in expand_sources(args.globals_paths))
+        files = tuple(str(p) for p in expand_sources(paths))
         result = checker.run(files, hosts, args.inventory)
-        secrets, secret_findings = passwords.load(args.passwords, result.merged.values if result.merged else {})
+        secrets, secret_findings = passwords.load(passwords_file, result.merged.values if result.merged else {})
     except InputError as exc:
         raise UsageError(str(exc)) from exc
     if not files:
-        raise UsageError(f"no globals files found in {', '.join(args.globals_paths)}")
+        raise UsageError(f"no globals files found in {', '.join(paths or args.globals_paths)}")
+    overrides_dir, named = overrides_path(args, result.merged.values if result.merged else {})
+    if not overrides_dir.is_dir():
+        if named:
+            raise UsageError(f"{overrides_dir}: the overrides directory does not exist")
+        overrides_dir = None  # kolla's node_custom_config may be absent: then there is nothing to merge
     findings = [_refuse_templated(f) for f in result.findings] + secret_findings
 
     rendered: list[output.RenderedFile] = []

@@ -1,13 +1,14 @@
 """GitHub Actions workflow commands: annotations on the changed lines of a pull request."""
 from __future__ import annotations
 
-from .base import Report
+from .base import Report, printable
 
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # %, CR and LF first: they are the workflow-command syntax; any other control is then escaped.
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:
@@ -15,7 +16,7 @@ def _escape_property(text: str) -> str:
 
 
 def render(report: Report) -> str:
-    lines = []
+    lines = [f"::error title=xdeploy-glance::{_escape_data(error)}" for error in report.errors]
     for finding in report.findings:
         properties = []
         if finding.file:
