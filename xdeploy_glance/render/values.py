@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..findings import Finding, Severity
+from ..loading import VaultedText
 from ..settings import Settings
 from . import encoding
 from .encoding import Encoded, UnsafeValue
@@ -94,7 +95,19 @@ class _Builder:
                                           f"is left out: {consequence}", f"add {name} to passwords.yml (-p)",
                                           variable=name, host=self.host))
             return None
-        return str(value)
+        if isinstance(value, VaultedText):  # like a file encrypted as a whole: only Ansible can read it
+            self._missing(option, Finding(SECRET_MISSING, Severity.WARNING, f"secret {name} is vault-encrypted "
+                                          f"(!vault), so {option} is left out: {consequence}",
+                                          "Ansible decrypts it at deploy time; the roles write the option there",
+                                          variable=name, host=self.host))
+            return None
+        if not isinstance(value, str):  # str() would write a list as its Python repr (issue 16 #18)
+            self.findings.append(Finding(UNSAFE, Severity.ERROR, f"secret {name} is {_kind(value)}, not a string, "
+                                         f"so it cannot be written to {option}; nothing was written",
+                                         f"write {name} in passwords.yml as one quoted string",
+                                         variable=name, host=self.host))
+            return None
+        return value
 
     def secret_value(self, name: str, option: str, consequence: str) -> Encoded | None:
         text = self.secret(name, option, consequence)
@@ -264,6 +277,19 @@ def _vmware(b: _Builder) -> dict:
         "datastores": b.encode(encoding.string, f"{datacenter}:{datastore}", "vmware_datastore_name",
                                "[vmware] vmware_datastores") if datacenter and datastore else None,
     }
+
+
+def _kind(value: Any) -> str:
+    """What a YAML value is, in words, without showing it."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    return f"a {type(value).__name__}"
 
 
 def _section_name(value: str) -> Encoded:
