@@ -8,6 +8,7 @@ keyword the fast validator would silently ignore.
 from __future__ import annotations
 
 import datetime
+import json
 import math
 
 import jsonschema
@@ -57,7 +58,11 @@ def test_the_schema_uses_only_keywords_the_fast_validator_implements():
     ({"properties": {"glance_x": {"type": "string", "format": "uri"}}}, {"format"}),
     ({"anyOf": [{"type": "array", "items": {"uniqueItems": True}}]}, {"uniqueItems"}),
     ({"additionalProperties": {"patternProperties": {}}}, {"patternProperties"}),
-    ({"additionalProperties": False}, {"<a bool where a schema belongs>"}),
+    ({"additionalProperties": False}, set()),
+    ({"additionalProperties": 1}, {"<a int where a schema belongs>"}),
+    ({"$defs": {"a": {"not": {}}}, "$ref": "#/$defs/a"}, {"not"}),
+    ({"$ref": "#/$defs/missing"}, {"$ref '#/$defs/missing' names nothing in the schema"}),
+    ({"$ref": "other.json#/x"}, {"$ref 'other.json#/x' is not local to the schema"}),
     ({"type": ["string", "date"]}, {"type 'date'"}),
     ({"type": "string", "description": "d", "default": "", "x-kind": "string"}, set()),
 ])
@@ -140,3 +145,61 @@ def test_every_variable_at_every_limit_gets_jsonschemas_verdict():
 def test_dates_are_no_json_type():
     findings = assert_same_verdicts({"glance_staging_owner": datetime.date(2024, 1, 2)})
     assert [finding.variable for finding in findings] == ["glance_staging_owner"]
+
+
+
+REFERENCING = {
+    "$defs": {"small": {"type": "integer", "maximum": 3}, "a/b": {"type": "string"}},
+    "properties": {"n": {"$ref": "#/$defs/small"}, "s": {"$ref": "#/$defs/a~1b"},
+                   "list": {"type": "array", "items": {"$ref": "#/$defs/small"}}},
+    "additionalProperties": {"anyOf": [{"$ref": "#/$defs/small"}, {"type": "null"}]},
+}
+
+
+@pytest.mark.parametrize("instance", [
+    {"n": 2, "s": "x", "list": [1, 2]}, {"n": 4}, {"n": "x"}, {"s": 1}, {"list": [1, 9, "a"]},
+    {"other": 1}, {"other": 9}, {"other": None},
+])
+def test_local_references_and_the_false_schema_give_jsonschemas_errors(instance):
+    """Issue 15 item 5: $ref/$defs and `false`, proved against jsonschema as the rest of the subset."""
+    validator = jsonschema.Draft202012Validator(REFERENCING)
+    reference = [SchemaError(tuple(error.absolute_path), error.validator, error.validator_value, error.instance)
+                 for error in validator.iter_errors(instance)]
+    assert in_path_order(jsonschema_subset.iter_errors(REFERENCING, instance)) == in_path_order(reference)
+
+
+def test_the_false_schema_refuses_everything_and_keeps_the_path():
+    """jsonschema reports a `false` subschema's error without its path (so no variable could be
+    named); this module keeps the path, and is otherwise the same: no keyword, the instance."""
+    assert list(jsonschema_subset.iter_errors({"properties": {"never": False}}, {"never": None, "other": 1})) == [
+        SchemaError(("never",), None, None, None)]
+    assert list(jsonschema_subset.iter_errors(False, 1)) == [SchemaError((), None, None, 1)]
+    assert [(e.validator, e.instance) for e in jsonschema.Draft202012Validator(False).iter_errors(1)] == [(None, 1)]
+
+
+def test_shared_definitions_are_referenced_not_repeated():
+    """Issue 15 item 5: the kolla boolean, list and size sub-schemas are written once."""
+    text = json.dumps(schema.schema_document()["properties"])
+    assert '"enum": ["yes"' not in text and "KkMmGgTtPp" not in text
+    assert text.count('"$ref": "#/$defs/kolla-boolean"') >= 8 and text.count('"$ref": "#/$defs/csv-or-list"') >= 8
+
+
+@pytest.mark.parametrize("size", ["20GIB", "20gib", "1.5 TiB", "500M", "7 b", "3KB"])
+def test_sizes_the_parser_reads_are_the_sizes_the_schema_accepts(size):
+    """Issue 15, one fact, two policies: `GIB` was parsed by units.py but refused by the schema."""
+    from xdeploy_glance.units import parse_size
+
+    assert parse_size(size) > 0
+    assert list(jsonschema.Draft202012Validator(schema.schema_document()).iter_errors(
+        {"glance_staging_max_image_size": size})) == []
+
+
+def test_kolla_booleans_the_settings_read_are_the_ones_the_schema_accepts():
+    from xdeploy_glance.settings import to_bool
+
+    words = [word for sub in schema.definition("kolla-boolean")["anyOf"] for word in sub.get("enum", ())]
+    assert {word: to_bool(word) for word in words} == {
+        "yes": True, "no": False, "true": True, "false": False, "True": True, "False": False, "on": True,
+        "off": False, "1": True, "0": False}
+    with pytest.raises(ValueError):
+        to_bool("maybe")

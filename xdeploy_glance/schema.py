@@ -43,6 +43,11 @@ def schema_document() -> dict:
     return json.loads(resources.schema_text())
 
 
+def definition(name: str) -> dict:
+    """A shared sub-schema of `$defs` (kolla-boolean, size, ...): the code that parses such values reads it too."""
+    return schema_document()["$defs"][name]
+
+
 @lru_cache(maxsize=1)
 def variables() -> Mapping[str, VariableSpec]:
     specs = {}

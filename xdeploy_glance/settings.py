@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 from urllib.parse import urlsplit
@@ -18,8 +19,9 @@ from .units import parse_size
 
 # Jinja's expression, statement and comment delimiters: any of them makes Ansible template the value.
 JINJA_OPENINGS = ("{{", "{%", "{#")
-_TRUE = {"yes", "true", "on", "1", "y", "t"}
-_FALSE = {"no", "false", "off", "0", "n", "f", ""}
+# What Ansible's `bool` filter reads as true (ansible.module_utils.parsing.convert_bool.BOOLEANS_TRUE);
+# which words are accepted at all is the schema's kolla-boolean definition.
+_ANSIBLE_TRUE = frozenset({"y", "yes", "on", "1", "true", "t"})
 
 
 def is_templated(value: Any) -> bool:
@@ -85,15 +87,17 @@ def to_list(value: Any) -> tuple:
 
 
 def to_bool(value: Any) -> bool:
-    """Ansible's `| bool`: kolla writes "yes"/"no" as often as true/false."""
+    """Ansible's `| bool` of a kolla boolean: kolla writes "yes"/"no" as often as true/false."""
     if isinstance(value, bool):
         return value
-    text = str(value).strip().lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
+    if value in _kolla_boolean_words():
+        return value.lower() in _ANSIBLE_TRUE
     raise ValueError(f"{value!r} is not a boolean")
+
+
+@lru_cache(maxsize=1)
+def _kolla_boolean_words() -> frozenset[str]:
+    return frozenset(word for sub in schema.definition("kolla-boolean")["anyOf"] for word in sub.get("enum", ()))
 
 
 def _normalize(spec: schema.VariableSpec, raw: Any) -> Any:

@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import re
 
-_SIZE = re.compile(r"^\s*(?P<number>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>(?:[kmgtp]i?b?)|b)?\s*$", re.IGNORECASE)
+from . import schema
+
+# The schema's pattern for a size, so that what validates is exactly what parses: groups 1 and 3
+# are the number and the unit (JSON Schema patterns have no named groups Python reads).
+_SIZE = re.compile(next(sub["pattern"] for sub in schema.definition("size")["anyOf"] if "pattern" in sub))
 _POWERS = {"": 0, "b": 0, "k": 1, "m": 2, "g": 3, "t": 4, "p": 5}
 
 
@@ -22,9 +26,9 @@ def parse_size(value: int | str) -> int:
     match = _SIZE.match(value)
     if not match:
         raise ValueError(f"{value!r} is not a size; write bytes or a number with K, M, G, T or P (e.g. 20GiB)")
-    unit = (match["unit"] or "").lower()
+    digits, unit = match[1], (match[3] or "").lower()
     power = _POWERS[unit[:1]] if unit else 0
-    number = float(match["number"]) if "." in match["number"] else int(match["number"])
+    number = float(digits) if "." in digits else int(digits)
     return int(number * 1024**power)
 
 
