@@ -27,6 +27,9 @@ def glance_api_hosts(path: str, group: str = GROUP) -> tuple[HostVars, ...]:
 
     try:
         parsed = parse(path)
+        if not parsed.manager.hosts and set(parsed.manager.groups) <= {"all", "ungrouped"}:
+            # Ansible only warns about a source none of its plugins can read, and goes on with no hosts
+            raise InventoryError(f"{path}: Ansible cannot parse it as an inventory (it finds no host and no group)")
         if group not in parsed.manager.groups:
             raise InventoryError(f"{path}: no group {group!r} (kolla's name for the Glance API hosts)")
         hosts = []
