@@ -6,7 +6,6 @@ because they hold no Python code.
 """
 from setuptools import find_packages, setup
 
-DATA_PACKAGES = ["xdeploy_glance.schemas", "xdeploy_glance.templates", "xdeploy_glance.roles",
-                 "xdeploy_glance.playbooks"]
+DATA_PACKAGES = ["xdeploy_glance.schemas", "xdeploy_glance.templates", "xdeploy_glance.collections"]
 
 setup(packages=find_packages(include=["xdeploy_glance", "xdeploy_glance.*"]) + DATA_PACKAGES)

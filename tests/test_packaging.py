@@ -1,4 +1,4 @@
-"""The wheel carries schemas/, templates/, roles/ and playbooks/ and works from a fresh venv."""
+"""The wheel carries schemas/, templates/ and the collection, and works from a fresh venv."""
 from __future__ import annotations
 
 import subprocess
@@ -22,7 +22,7 @@ def wheel(tmp_path_factory) -> Path:
 
 def test_wheel_contains_the_data_folders(wheel):
     names = zipfile.ZipFile(wheel).namelist()
-    tracked = subprocess.run(["git", "ls-files", "schemas", "templates", "roles", "playbooks"], cwd=REPO, check=True,
+    tracked = subprocess.run(["git", "ls-files", "schemas", "templates", "collections"], cwd=REPO, check=True,
                              capture_output=True, text=True).stdout.split()
     assert tracked, "nothing tracked in the data folders"
     missing = [path for path in tracked if f"xdeploy_glance/{path}" not in names]

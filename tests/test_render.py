@@ -143,7 +143,7 @@ def test_the_header_names_the_generator_and_output_is_deterministic():
 
 
 def test_cli_renders_the_example_with_mode_0640(tmp_path, capsys):
-    code, out, err = run(capsys, "render", "-c", EXAMPLE, "-o", tmp_path / "out")
+    code, out, err = run(capsys, "render", "--standalone", "-c", EXAMPLE, "-o", tmp_path / "out")
     assert code == 0, err
     assert out.splitlines() == [f"wrote {tmp_path / 'out' / 'glance-api.conf'}",
                                 f"wrote {tmp_path / 'out' / 'glance-image-import.conf'}"]
@@ -154,7 +154,7 @@ def test_cli_renders_the_example_with_mode_0640(tmp_path, capsys):
 
 def test_cli_refuses_to_render_invalid_globals(tmp_path, capsys):
     bad = REPO / "tests" / "cases" / "negative" / "import-method-unknown" / "globals.yml"
-    code, _, err = run(capsys, "render", "-c", bad, "-o", tmp_path / "out")
+    code, _, err = run(capsys, "render", "--standalone", "-c", bad, "-o", tmp_path / "out")
     assert code == 1
     assert "[import-method-unknown]" in err and "nothing was written" in err
     assert not (tmp_path / "out").exists()
@@ -162,14 +162,14 @@ def test_cli_refuses_to_render_invalid_globals(tmp_path, capsys):
 
 def test_cli_refuses_templated_values(tmp_path, capsys):
     templated = REPO / "tests" / "cases" / "positive" / "templated-values-are-deferred" / "globals.yml"
-    code, _, err = run(capsys, "render", "-c", templated, "-o", tmp_path / "out")
+    code, _, err = run(capsys, "render", "--standalone", "-c", templated, "-o", tmp_path / "out")
     assert code == 1
     assert "error [render-templated-value] glance_staging_store_uri" in err
 
 
 def test_cli_writes_one_pair_per_inventory_host(tmp_path, capsys):
     case = REPO / "tests" / "cases" / "positive" / "multi-node-with-self-reference-urls"
-    code, out, _ = run(capsys, "render", "-c", case / "globals.yml", "-i", case / "inventory.ini", "-o", tmp_path)
+    code, out, _ = run(capsys, "render", "--standalone", "-c", case / "globals.yml", "-i", case / "inventory.ini", "-o", tmp_path)
     assert code == 0
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.conf")) == \
         ["api1/glance-api.conf", "api1/glance-image-import.conf", "api2/glance-api.conf",
@@ -181,11 +181,11 @@ def test_cli_writes_one_pair_per_inventory_host(tmp_path, capsys):
 
 def test_cli_host_option_picks_one_inventory_host(tmp_path, capsys):
     case = REPO / "tests" / "cases" / "positive" / "multi-node-with-self-reference-urls"
-    code, _, _ = run(capsys, "render", "-c", case / "globals.yml", "-i", case / "inventory.ini", "--host", "api2",
+    code, _, _ = run(capsys, "render", "--standalone", "-c", case / "globals.yml", "-i", case / "inventory.ini", "--host", "api2",
                      "-o", tmp_path)
     assert code == 0
     assert sorted(p.parent.name for p in tmp_path.rglob("glance-api.conf")) == ["api2"]
-    code, _, err = run(capsys, "render", "-c", case / "globals.yml", "-i", case / "inventory.ini", "--host", "api9",
+    code, _, err = run(capsys, "render", "--standalone", "-c", case / "globals.yml", "-i", case / "inventory.ini", "--host", "api9",
                        "-o", tmp_path)
     assert code == 2 and "--host api9: not a host of the inventory's glance-api group (api1, api2)" in err
 
@@ -195,7 +195,7 @@ def test_globals_win_over_host_variables_as_extra_vars_do(tmp_path, capsys):
     globals_file = tmp_path / "globals.yml"
     globals_file.write_text('glance_enabled_import_methods: "glance-direct"\n'
                             'glance_worker_self_reference_url: "http://vip:9292"\n')
-    code, _, _ = run(capsys, "render", "-c", globals_file, "-i", case / "inventory.ini", "-o", tmp_path / "out")
+    code, _, _ = run(capsys, "render", "--standalone", "-c", globals_file, "-i", case / "inventory.ini", "-o", tmp_path / "out")
     assert code == 0
     for host in ("api1", "api2"):
         document = ini.parse((tmp_path / "out" / host / "glance-api.conf").read_text())
@@ -207,7 +207,7 @@ def test_passwords_file_supplies_secrets(tmp_path, capsys):
     passwords.write_text("glance_database_password: dbpw\nglance_keystone_password: kspw\nunrelated: x\n")
     globals_file = tmp_path / "globals.yml"
     globals_file.write_text("glance_database_address: db:3306\nkeystone_internal_url: http://ks:5000\n")
-    code, _, err = run(capsys, "render", "-c", globals_file, "-p", passwords, "-o", tmp_path / "out")
+    code, _, err = run(capsys, "render", "--standalone", "-c", globals_file, "-p", passwords, "-o", tmp_path / "out")
     assert code == 0 and "render-" not in err
     document = ini.parse((tmp_path / "out" / "glance-api.conf").read_text())
     assert document.get("database", "connection").value == "mysql+pymysql://glance:dbpw@db:3306/glance"
@@ -218,7 +218,7 @@ def test_check_glance_without_glance_installed_exits_2(tmp_path, capsys):
 
     if deep_check.available():
         pytest.skip("glance is importable here")
-    code, _, err = run(capsys, "render", "-c", EXAMPLE, "-o", tmp_path / "out", "--check-glance")
+    code, _, err = run(capsys, "render", "--standalone", "-c", EXAMPLE, "-o", tmp_path / "out", "--check-glance")
     assert code == 2
     assert "pip install 'xdeploy-glance[glance]'" in err
     assert not (tmp_path / "out").exists()
@@ -236,7 +236,7 @@ INJECTION = "x\n[DEFAULT]\nauth_strategy = noauth"
 def test_cli_never_writes_an_injected_section_from_the_globals(line, tmp_path, capsys):
     globals_file = tmp_path / "globals.yml"
     globals_file.write_text(line + "\n")
-    code, out, err = run(capsys, "render", "-c", globals_file, "-o", tmp_path / "out")
+    code, out, err = run(capsys, "render", "--standalone", "-c", globals_file, "-o", tmp_path / "out")
     assert code == 1 and out == ""
     assert "ini-unsafe-value" in err and "nothing was written" in err
     assert not (tmp_path / "out").exists()
@@ -249,7 +249,7 @@ def test_cli_never_writes_an_injected_section_from_an_inventory_host(tmp_path, c
     inventory.write_text("glance-api:\n  hosts:\n    api1:\n"
                          f"      glance_worker_self_reference_url: \"http://api1:9292{INJECTION!r}\"\n".replace("'", "")
                          + "    api2: {}\n")
-    code, out, err = run(capsys, "render", "-c", globals_file, "-i", inventory, "-o", tmp_path / "out")
+    code, out, err = run(capsys, "render", "--standalone", "-c", globals_file, "-i", inventory, "-o", tmp_path / "out")
     assert code == 1 and out == ""
     assert "error [ini-unsafe-value] glance_worker_self_reference_url:" in err and "(host api1)" in err
     assert not (tmp_path / "out").exists()
@@ -262,7 +262,7 @@ def test_a_host_variable_that_breaks_a_global_is_reported_for_that_host(tmp_path
     inventory = tmp_path / "inventory.ini"
     inventory.write_text("[glance-api]\napi1 glance_backend_ceph=true\napi2\n")
 
-    code, out, err = run(capsys, "render", "-c", globals_file, "-i", inventory, "-o", tmp_path / "out")
+    code, out, err = run(capsys, "render", "--standalone", "-c", globals_file, "-i", inventory, "-o", tmp_path / "out")
 
     assert code == 1 and out == ""
     assert [line for line in err.splitlines() if " error [" in line] == [
@@ -280,7 +280,7 @@ def test_group_variables_of_the_inventory_apply_as_in_ansible(tmp_path, capsys):
     inventory.write_text("[glance-api]\napi1\napi2 glance_image_size_cap=20000000000\n"
                          "[control]\napi1\n[control:vars]\nglance_worker_self_reference_url=http://vip:9292\n")
 
-    code, _, err = run(capsys, "render", "-c", globals_file, "-i", inventory, "-o", tmp_path / "out")
+    code, _, err = run(capsys, "render", "--standalone", "-c", globals_file, "-i", inventory, "-o", tmp_path / "out")
 
     assert code == 0, err
     api1 = ini.parse((tmp_path / "out" / "api1" / "glance-api.conf").read_text())

@@ -38,7 +38,7 @@ def render_case(case: Path, out: Path, tmp_path: Path, capsys) -> list[Path]:
     extras.write_text(CONNECTION)
     passwords = tmp_path / "passwords.yml"
     passwords.write_text(PASSWORDS)
-    argv = ["render", "-c", str(case / "globals.yml"), "-c", str(extras), "-p", str(passwords), "-o", str(out)]
+    argv = ["render", "--standalone", "-c", str(case / "globals.yml"), "-c", str(extras), "-p", str(passwords), "-o", str(out)]
     if (case / "inventory.ini").exists():
         argv += ["-i", str(case / "inventory.ini")]
     code = main(argv)
@@ -150,7 +150,7 @@ def test_render_check_glance_runs_inside_a_glance_venv(tmp_path, glance_venv):
     overrides = tmp_path / "config"
     (overrides / "glance").mkdir(parents=True)
     (overrides / "glance" / "glance-image-import.conf").write_text("[image_conversion]\noutput_format = qcow3\n")
-    command = [str(glance_venv / "bin" / "python"), "-W", "ignore", "-m", "xdeploy_glance", "render",
+    command = [str(glance_venv / "bin" / "python"), "-W", "ignore", "-m", "xdeploy_glance", "render", "--standalone",
                "-c", str(REPO / "examples" / "globals.yml"), "-o", str(tmp_path / "out"), "--check-glance"]
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     clean = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)

@@ -21,7 +21,7 @@ def tree(directory: Path) -> dict[str, str]:
 def test_render_matches_the_golden_files(case, tmp_path, monkeypatch, capsys):
     source = case / "input"
     monkeypatch.chdir(source)
-    argv = ["render", "-c", "globals.yml", "-o", str(tmp_path / "out")]
+    argv = ["render", "--standalone", "-c", "globals.yml", "-o", str(tmp_path / "out")]
     for option, name in (("-i", "inventory.ini"), ("-p", "passwords.yml"), ("--overrides", "config")):
         if (source / name).exists():
             argv += [option, name]

@@ -46,7 +46,7 @@ def snapshot(directory: Path) -> dict[str, bytes]:
 def test_a_render_into_a_full_filesystem_fails_cleanly_and_keeps_the_old_files(tmp_path, mount_tmpfs, capsys):
     target = mount_tmpfs("256k").mount_point
     globals_file = write(tmp_path / "globals.yml", "glance_enabled_import_methods: glance-direct\n")
-    assert run(capsys, "render", "-c", globals_file, "-o", target)[0] == 0
+    assert run(capsys, "render", "--standalone", "-c", globals_file, "-o", target)[0] == 0
     write(globals_file, "glance_enabled_import_methods: glance-direct,web-download\n"
                         "glance_image_import_plugins: image_conversion\n")
     fill(target)
@@ -55,7 +55,7 @@ def test_a_render_into_a_full_filesystem_fails_cleanly_and_keeps_the_old_files(t
         handle.truncate(os.path.getsize(target / "filler") - PAGE)
     before = snapshot(target)
 
-    code, out, err = run(capsys, "render", "-c", globals_file, "-o", target)
+    code, out, err = run(capsys, "render", "--standalone", "-c", globals_file, "-o", target)
 
     assert code == 1
     assert out == ""
@@ -92,13 +92,13 @@ def test_diff_shows_changes_masks_secrets_and_writes_nothing(tmp_path, capsys):
     passwords = write(tmp_path / "passwords.yml", "glance_database_password: Sup3rSecret\n"
                                                   "glance_keystone_password: KsSecret9\n")
     out_dir = tmp_path / "out"
-    assert run(capsys, "render", "-c", globals_file, "-p", passwords, "-o", out_dir)[0] == 0
+    assert run(capsys, "render", "--standalone", "-c", globals_file, "-p", passwords, "-o", out_dir)[0] == 0
     before = snapshot(out_dir)
     write(globals_file, "glance_enabled_import_methods: glance-direct,web-download\n"
                         "glance_database_address: db2:3306\n")
     write(passwords, "glance_database_password: N3wSecret\nglance_keystone_password: KsSecret9\n")
 
-    code, out, err = run(capsys, "render", "-c", globals_file, "-p", passwords, "-o", out_dir, "--diff")
+    code, out, err = run(capsys, "render", "--standalone", "-c", globals_file, "-p", passwords, "-o", out_dir, "--diff")
 
     assert code == 0
     assert snapshot(out_dir) == before
@@ -113,7 +113,7 @@ def test_diff_shows_changes_masks_secrets_and_writes_nothing(tmp_path, capsys):
 
 def test_diff_against_an_empty_directory_shows_new_files(tmp_path, capsys):
     globals_file = write(tmp_path / "globals.yml", "glance_enabled_import_methods: glance-direct\n")
-    code, out, _ = run(capsys, "render", "-c", globals_file, "-o", tmp_path / "out", "--diff")
+    code, out, _ = run(capsys, "render", "--standalone", "-c", globals_file, "-o", tmp_path / "out", "--diff")
     assert code == 0
     assert out.count("--- /dev/null\n") == 2
     assert not (tmp_path / "out").exists()
@@ -124,7 +124,7 @@ def test_diff_masks_secrets_that_overrides_bring(tmp_path, capsys):
     write(tmp_path / "config" / "global.conf",
           "[DEFAULT]\ntransport_url = rabbit://openstack:RabbitPass1@10.0.0.5:5672//\n"
           "[keystone_authtoken]\nmemcache_secret_key = McKey123\n")
-    code, out, _ = run(capsys, "render", "-c", globals_file, "--overrides", tmp_path / "config",
+    code, out, _ = run(capsys, "render", "--standalone", "-c", globals_file, "--overrides", tmp_path / "config",
                        "-o", tmp_path / "out", "--diff")
     assert code == 0
     assert f"+transport_url = rabbit://openstack:{MASK}@10.0.0.5:5672//\n" in out
@@ -147,12 +147,12 @@ def test_mask_line(line, secrets, expected):
 def test_a_file_already_as_rendered_is_left_alone_and_one_with_another_mode_is_rewritten(tmp_path, capsys):
     globals_file = write(tmp_path / "globals.yml", "glance_enabled_import_methods: glance-direct\n")
     out_dir = tmp_path / "out"
-    assert run(capsys, "render", "-c", globals_file, "-o", out_dir)[0] == 0
+    assert run(capsys, "render", "--standalone", "-c", globals_file, "-o", out_dir)[0] == 0
     api, image_import = out_dir / "glance-api.conf", out_dir / "glance-image-import.conf"
     os.chmod(image_import, 0o644)
     before = {path: os.stat(path) for path in (api, image_import)}
 
-    code, out, _ = run(capsys, "render", "-c", globals_file, "-o", out_dir)
+    code, out, _ = run(capsys, "render", "--standalone", "-c", globals_file, "-o", out_dir)
 
     assert code == 0
     assert out.splitlines() == [f"unchanged {api}", f"wrote {image_import}"]

@@ -152,7 +152,7 @@ def test_an_override_file_that_cannot_be_read_is_an_error(tmp_path, make_unreada
 def test_an_unreadable_override_stops_the_cli_with_exit_2(tmp_path, capsys):
     globals_file = write(tmp_path, "globals.yml", "glance_enabled_import_methods: glance-direct\n")
     (tmp_path / "config" / "glance" / "glance-api.conf").mkdir(parents=True)
-    code = main(["render", "-c", str(globals_file), "--overrides", str(tmp_path / "config"), "-o", str(tmp_path / "out")])
+    code = main(["render", "--standalone", "-c", str(globals_file), "--overrides", str(tmp_path / "config"), "-o", str(tmp_path / "out")])
     assert code == 2
     assert "cannot read the override file" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
@@ -160,7 +160,7 @@ def test_an_unreadable_override_stops_the_cli_with_exit_2(tmp_path, capsys):
 
 def test_a_missing_overrides_directory_is_a_usage_error(tmp_path, capsys):
     globals_file = write(tmp_path, "globals.yml", "glance_enabled_import_methods: glance-direct\n")
-    code = main(["render", "-c", str(globals_file), "--overrides", str(tmp_path / "nope"), "-o", str(tmp_path / "out")])
+    code = main(["render", "--standalone", "-c", str(globals_file), "--overrides", str(tmp_path / "nope"), "-o", str(tmp_path / "out")])
     assert code == 2
     assert "the overrides directory does not exist" in capsys.readouterr().err
 
@@ -194,7 +194,7 @@ def test_cli_overrides_with_an_inventory_give_each_host_its_own_file(tmp_path, c
                                                   "glance_staging_shared: true\n")
     inventory = write(tmp_path, "inventory.ini", INVENTORY)
     write(tmp_path, "config/glance/api2/glance-api.conf", "[DEFAULT]\nworker_self_reference_url = http://api2:9292\n")
-    code = main(["render", "-c", str(globals_file), "-i", str(inventory), "--overrides", str(tmp_path / "config"),
+    code = main(["render", "--standalone", "-c", str(globals_file), "-i", str(inventory), "--overrides", str(tmp_path / "config"),
                  "-o", str(tmp_path / "out")])
     assert code == 0, capsys.readouterr().err
     api1 = ini.parse((tmp_path / "out" / "api1" / "glance-api.conf").read_text())

@@ -1,9 +1,9 @@
-"""Roles and playbooks are lint-clean (ansible-lint production profile, yamllint); role specs match the schema."""
+"""The xdeploy.glance collection is lint-clean (ansible-lint production profile, yamllint); role defaults match the schema."""
 from __future__ import annotations
 
 import subprocess
 
-from tests.support.ansible_run import REPO, ROLES, VENV_BIN, ansible_env
+from tests.support.ansible_run import COLLECTION, REPO, VENV_BIN, ansible_env
 from xdeploy_glance import argspecs
 
 
@@ -13,12 +13,12 @@ def lint(tmp_path, *command: str) -> subprocess.CompletedProcess:
     return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
 
 
-def test_argument_specs_and_defaults_are_generated_from_the_schema(capsys):
-    assert argspecs.main(["--check", str(ROLES)]) == 0, capsys.readouterr().err
+def test_role_defaults_are_generated_from_the_schema(capsys):
+    assert argspecs.main(["--check", str(COLLECTION / "roles")]) == 0, capsys.readouterr().err
 
 
 def test_argument_specs_offer_every_schema_choice():
-    options = argspecs.argument_specs("glance_import_staging")["argument_specs"]["main"]["options"]
+    options = argspecs.argument_specs("glance_import")["argument_specs"]["main"]["options"]
 
     assert options["glance_staging_rotational_policy"]["choices"] == ["warn", "fail", "ignore"]
     assert options["glance_staging_rotational_policy"]["default"] == "warn"
@@ -28,15 +28,15 @@ def test_argument_specs_offer_every_schema_choice():
 
 
 def test_ansible_lint_production_profile_is_clean(tmp_path):
-    result = lint(tmp_path, str(VENV_BIN / "ansible-lint"), "--offline", "--profile", "production", "roles/",
-                  "playbooks/")
+    result = lint(tmp_path, str(VENV_BIN / "ansible-lint"), "--offline", "--profile", "production",
+                  str(COLLECTION.relative_to(REPO)))
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Profile 'production' was required, and it passed" in result.stdout + result.stderr
 
 
 def test_yamllint_is_clean(tmp_path):
-    result = lint(tmp_path, str(VENV_BIN / "yamllint"), "--strict", "roles/", "playbooks/", ".yamllint",
+    result = lint(tmp_path, str(VENV_BIN / "yamllint"), "--strict", "collections/", ".yamllint",
                   ".ansible-lint")
 
     assert result.returncode == 0, result.stdout + result.stderr

@@ -6,18 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.ansible_run import ROLES, local_inventory, run_playbook
+from tests.support.ansible_run import local_inventory, run_playbook
 
 pytestmark = [pytest.mark.root, pytest.mark.skipif(os.geteuid() != 0, reason="needs root to mount filesystems")]
 
 PLAYBOOK = Path(__file__).parent / "playbooks" / "probe.yml"
-MODULE_DIR = ROLES / "glance_import_staging" / "library"
 MIB = 1024 * 1024
 
 
 def probe(tmp_path: Path, path: Path, check: bool = False, **extra) -> dict:
     run = run_playbook(PLAYBOOK, local_inventory(tmp_path), tmp_path, check=check,
-                       extra_vars={"probe_path": str(path), **extra}, env={"ANSIBLE_LIBRARY": str(MODULE_DIR)})
+                       extra_vars={"probe_path": str(path), **extra})
     assert run.returncode == 0, run.describe()
     shown = [r.result["probe"] for r in run.results if "probe" in r.result]
     assert len(shown) == 1, run.describe()
@@ -131,8 +130,7 @@ def test_directory_entries_of_other_owners_are_reported(tmp_path, loop_ext4):
 def test_each_ssh_host_sees_its_own_tmpfs(tmp_path, ssh_hosts):
     hosts = ssh_hosts({"api1": "32m", "api2": "8m"})
     run = run_playbook(PLAYBOOK, hosts.inventory, tmp_path,
-                       extra_vars={"probe_path": str(hosts.staging_parent / "staging")},
-                       env={"ANSIBLE_LIBRARY": str(MODULE_DIR)})
+                       extra_vars={"probe_path": str(hosts.staging_parent / "staging")})
 
     assert run.returncode == 0, run.describe()
     totals = {r.host: r.result["probe"]["total_bytes"] for r in run.results if "probe" in r.result}

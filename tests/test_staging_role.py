@@ -1,4 +1,4 @@
-"""The glance_import_staging role, run by real ansible-playbook against real filesystems of known size."""
+"""The staging part of the xdeploy.glance.glance_import role, run by real ansible-playbook against real filesystems of known size."""
 from __future__ import annotations
 
 import json
@@ -18,7 +18,9 @@ GLANCE_ID = 42415
 
 
 def staging_vars(staging: Path, **overrides) -> dict:
-    return {"glance_staging_store_uri": f"file://{staging}", "glance_staging_max_image_size": "4M",
+    # kolla_action=deploy also writes the plugin's kolla inputs: into a scratch node_custom_config
+    return {"kolla_action": "deploy", "node_custom_config": str(staging.parent / "kolla-config"),
+            "glance_staging_store_uri": f"file://{staging}", "glance_staging_max_image_size": "4M",
             "glance_staging_concurrent_imports": 1, "glance_staging_headroom_percent": 0, **overrides}
 
 
@@ -370,36 +372,3 @@ def test_one_ssh_host_passes_and_one_fails_in_the_same_run(tmp_path, ssh_hosts):
     assert hosts.run_on("api1", f"stat -c %u:%g:%a {staging}").strip() == f"{GLANCE_ID}:{GLANCE_ID}:750"
     assert hosts.run_on("api2", f"ls -A {hosts.staging_parent}").strip() == ""
     assert not staging.exists()  # the real host has neither tmpfs
-
-
-# The precheck role reads the staging probe at the start of its play; the staging role then reuses
-# that result instead of running the probe module, but only in the same play.
-GATHERED_THEN_NOT = [
-    {"name": "Precheck and staging", "hosts": "glance-api", "gather_facts": False,
-     "roles": ["glance_import_precheck", "glance_import_staging"],
-     "post_tasks": [{"name": "Showing the probe", "ansible.builtin.debug": {"var": "glance_staging_probe_result"}}]},
-    {"name": "Staging alone, later", "hosts": "glance-api", "gather_facts": False,
-     "roles": ["glance_import_staging"],
-     "post_tasks": [{"name": "Showing the probe", "ansible.builtin.debug": {"var": "glance_staging_probe_result"}}]},
-]
-
-
-def test_the_gathered_probe_is_the_modules_result_and_serves_only_its_own_play(tmp_path, loop_ext4):
-    ext4 = loop_ext4(16)
-    staging = ext4.mount_point / "staging"
-    assert run_role(tmp_path, staging).returncode == 0
-    playbook = tmp_path / "gathered.yml"
-    playbook.write_text(json.dumps(GATHERED_THEN_NOT))  # JSON is YAML
-    config_vars = {"node_config_directory": str(tmp_path / "kolla"), "config_owner_user": "root",
-                   "config_owner_group": "root"}  # the config role's variables, which the precheck role reads
-
-    run = run_playbook(playbook, local_inventory(tmp_path), tmp_path, extra_vars={**staging_vars(staging), **config_vars},
-                       extra_args=("-vvv",))
-
-    assert run.returncode == 0, run.describe()
-    assert run.modules_run == {"glance_import_facts": 1, "glance_staging_probe": 1}, run.describe()  # the later play's
-    gathered, probed = [r.result["glance_staging_probe_result"] for r in run.results if r.host == "localhost"
-                        and "glance_staging_probe_result" in r.result]
-    assert gathered == probed
-    assert gathered["directory"] == {"uid": GLANCE_ID, "gid": GLANCE_ID, "mode": "0750", "entry_count": 0,
-                                     "foreign_entry_count": 0, "foreign_entries": []}

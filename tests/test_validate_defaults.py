@@ -63,7 +63,7 @@ def test_configdir_option_moves_the_defaults(tmp_path, capsys, monkeypatch):
 @pytest.mark.parametrize("argv, missing", [
     (["validate"], "globals.yml"),
     (["render", "-o", "out"], "globals.yml"),
-    (["render", "-c", "globals.yml", "-o", "out"], "passwords.yml"),
+    (["render", "--standalone", "-c", "globals.yml", "-o", "out"], "passwords.yml"),
 ])
 def test_a_missing_default_file_is_a_usage_error_that_names_it(tmp_path, capsys, monkeypatch, argv, missing):
     """Issue 14, problem 1: the error names the default file and says how to give another."""
@@ -94,7 +94,7 @@ def test_render_reads_overrides_from_node_custom_config_in_the_globals(configdir
     custom = tmp_path / "custom"
     _override_fixture(configdir, custom)
     (configdir / "globals.yml").write_text(CLEAN + f"node_custom_config: {custom}\n")
-    code, _, err = run(capsys, "render", "-o", str(tmp_path / "out"))
+    code, _, err = run(capsys, "render", "--standalone", "-o", str(tmp_path / "out"))
     assert code == 0, err
     assert "workers = 7" in (tmp_path / "out" / "glance-api.conf").read_text()
 
@@ -102,7 +102,7 @@ def test_render_reads_overrides_from_node_custom_config_in_the_globals(configdir
 def test_render_defaults_overrides_to_the_config_directory_below_configdir(configdir, tmp_path, capsys):
     """Issue 14, problem 2: without node_custom_config, overrides come from <configdir>/config."""
     _override_fixture(configdir, configdir / "config")
-    code, _, err = run(capsys, "render", "-o", str(tmp_path / "out"))
+    code, _, err = run(capsys, "render", "--standalone", "-o", str(tmp_path / "out"))
     assert code == 0, err
     assert "workers = 7" in (tmp_path / "out" / "glance-api.conf").read_text()
 

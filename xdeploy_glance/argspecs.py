@@ -18,27 +18,12 @@ from . import schema
 
 ROLE_VARIABLES = {
     # Defaults only: argument specs would be checked before the validator runs, and its findings name
-    # the file, line and fix. The variables are the ones its read of each host takes.
-    "glance_import_precheck": {
+    # the file, line and fix. The variables are the ones the role's tasks read themselves; the
+    # validator reads every schema variable the host sees.
+    "glance_import": {
         "argument_specs": False,
         "variables": (
-            "node_config_directory",
-            "config_owner_user",
-            "config_owner_group",
-            "glance_staging_store_uri",
-            "glance_staging_owner",
-            "glance_staging_group",
-        ),
-    },
-    "glance_import_staging": {
-        "short_description": "Provision the Glance image-import staging directory, after checking its filesystem",
-        "description": [
-            "Probes the filesystem behind glance_staging_store_uri, checks its free space against the largest "
-            "images, concurrent imports, import plugins and headroom, applies the rotational policy and the "
-            "filesystem-type rules, then creates the directory with its owner, group and mode.",
-            "Never deletes or truncates anything in the staging directory.",
-        ],
-        "variables": (
+            "node_custom_config",
             "glance_staging_store_uri",
             "glance_staging_max_image_size",
             "glance_staging_max_virtual_size",
@@ -53,26 +38,13 @@ ROLE_VARIABLES = {
             "glance_image_import_plugins",
             "glance_image_conversion_output_format",
         ),
-    },
-    "glance_import_config": {
-        "short_description": "Render glance-api.conf and glance-image-import.conf and deploy them to each host",
-        "description": [
-            "Renders both files with the same code as `xdeploy-glance render` from every setting of the "
-            "schema the host sees (`xdeploy-glance schema` lists them), merges the override files, and copies "
-            "them to {{ node_config_directory }}/glance-api/ with mode 0640.",
-            "Secrets never show in the output: diffs are masked. A change notifies the restart handler.",
-        ],
-        "variables": (
-            "node_config_directory",
-            "node_custom_config",
-            "config_owner_user",
-            "config_owner_group",
-            "glance_api_restart_command",
-        ),
+        # Outside kolla-ansible (whose group_vars win over these), every glance-api host runs glance-api.
+        "extra_defaults": {"glance_api_hosts": "{{ groups['glance-api'] }}"},
     },
 }
-HEADER = ("# Generated from schemas/xdeploy-glance-globals.schema.json and xdeploy_glance/argspecs.py\n"
-          "# by `python -m xdeploy_glance.argspecs roles`; edit those, not this file.\n")
+HEADER = ("# Generated from schemas/xdeploy-glance-globals.schema.json and xdeploy_glance/argspecs.py by\n"
+          "# `python -m xdeploy_glance.argspecs collections/ansible_collections/xdeploy/glance/roles`;\n"
+          "# edit those, not this file.\n")
 # Ansible option types by the schema's x-kind (JSON types decide between str and raw).
 _TYPES_BY_KIND = {"size": "raw", "bool": "bool", "integer": "int", "mapping": "dict", "list": "list"}
 
@@ -97,14 +69,15 @@ def _option(name: str) -> dict[str, Any]:
 def argument_specs(role: str) -> dict[str, Any]:
     entry = ROLE_VARIABLES[role]
     return {"argument_specs": {"main": {
-        "short_description": entry["short_description"],
-        "description": entry["description"],
+        "short_description": entry.get("short_description", ""),
+        "description": entry.get("description", []),
         "options": {name: _option(name) for name in entry["variables"]},
     }}}
 
 
 def defaults(role: str) -> dict[str, Any]:
-    return {name: schema.variables()[name].default for name in ROLE_VARIABLES[role]["variables"]}
+    values = {name: schema.variables()[name].default for name in ROLE_VARIABLES[role]["variables"]}
+    return {**values, **ROLE_VARIABLES[role].get("extra_defaults", {})}
 
 
 class _IndentedListDumper(yaml.SafeDumper):

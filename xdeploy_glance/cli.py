@@ -17,6 +17,7 @@ from . import __version__
 COMMANDS = (
     "validate",
     "render",
+    "integrate",
     "reconfigure",
     "verify",
     "schema",

@@ -92,13 +92,16 @@ flavor = {TRUSTED_HEADERS_FLAVOR}
 
 
 def render(globals_file: Path, overrides_dir: Path, config_dir: Path) -> CommandResult:
-    return xdeploy_glance("render", "-c", str(globals_file), "--overrides", str(overrides_dir), "-o", str(config_dir))
+    return xdeploy_glance("render", "--standalone", "-c", str(globals_file), "--overrides", str(overrides_dir), "-o", str(config_dir))
 
 
 def provision_staging(globals_values: dict, workdir: Path) -> PlaybookRun:
-    """The glance_import_staging role, run for real by ansible-playbook against this host."""
+    """The plugin role's staging tasks (kolla_action=deploy), run for real by ansible-playbook against this host."""
     workdir.mkdir(parents=True, exist_ok=True)
-    return run_playbook(STAGING_PLAYBOOK, local_inventory(workdir), workdir, extra_vars=globals_values)
+    # kolla_action=deploy, as site.yml passes it; the plugin's kolla inputs go to a scratch node_custom_config
+    return run_playbook(STAGING_PLAYBOOK, local_inventory(workdir), workdir,
+                        extra_vars={"kolla_action": "deploy", "node_custom_config": str(workdir / "kolla-config"),
+                                    **globals_values})
 
 
 def deploy(root: Path, venv: Path, staging_size: str, settings: dict) -> Deployment:

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-ROLES = REPO / "roles"
+# The xdeploy.glance collection, as `integrate` installs it next to kolla's site.yml.
+COLLECTIONS = REPO / "collections"
+COLLECTION = COLLECTIONS / "ansible_collections" / "xdeploy" / "glance"
 VENV_BIN = Path(sys.executable).parent
 # The interpreter the tests run under has everything a module needs; pyenv shims break discovery.
 PYTHON = sys.executable
@@ -100,7 +102,7 @@ def ansible_env(workdir: Path) -> dict[str, str]:
         "ANSIBLE_LOCAL_TEMP": str(state / "tmp"),
         "ANSIBLE_REMOTE_TMP": str(state / "remote-tmp"),
         "ANSIBLE_SSH_CONTROL_PATH_DIR": str(state / "cp"),
-        "ANSIBLE_ROLES_PATH": str(ROLES),
+        "ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS),
         "ANSIBLE_CALLBACK_RESULT_FORMAT": "json",
         "ANSIBLE_CALLBACK_FORMAT_PRETTY": "false",
         "ANSIBLE_NOCOLOR": "1",

@@ -8,6 +8,8 @@ import stat
 import sys
 from pathlib import Path
 
+from ..kolla_config import globals_sources
+
 from ..cli import UsageError
 
 # kolla-ansible's CONFIG_DIR and the files it reads there when nothing else is named.
@@ -51,8 +53,8 @@ def globals_paths(args: argparse.Namespace) -> list[str]:
     paths = list(args.globals_paths) + list(getattr(args, "files", []) or [])
     if not paths:
         directory = config_dir(args)
-        paths = [str(default_file(directory / "globals.yml", "-c PATH"))]
-        paths.append(str(directory / "globals.d"))
+        default_file(directory / "globals.yml", "-c PATH")
+        paths = globals_sources(directory)
     return [path for path in paths if Path(path).name != "globals.d" or Path(path).exists()]
 
 

@@ -9,16 +9,26 @@ from pathlib import Path
 from .common import (DEFAULTS_HELP, add_configdir_argument, add_globals_arguments, globals_paths, load_hosts,
                      overrides_path, passwords_path)
 
-HELP = "render glance-api.conf and glance-image-import.conf from the globals"
+HELP = "render what the plugin feeds kolla's glance role (or, --standalone, whole config files)"
 DESCRIPTION = f"""\
-Validate the globals (as `validate` does; errors stop here, exit 1), then render
-glance-api.conf and glance-image-import.conf the way Glance 33 reads them, merge the operator's
-override files over them kolla-style, and write them atomically (mode 0640). A file that already
-holds exactly the rendered text with mode 0640 is left untouched ("unchanged PATH").
+Validate the globals (as `validate` does; errors stop here, exit 1), then write what the plugin's
+play writes into kolla-ansible's inputs, in the syntax Glance 33 reads:
 
-Without -i the two files go to DIR/; with an inventory, one pair per host of its glance-api
-group goes to DIR/<host>/ (--host picks one). Host variables apply where the globals do not set
-the variable (Ansible's precedence: globals are extra vars).
+  DIR/xdeploy-glance/glance-api.conf           the glance-api.conf options the plugin owns
+                                               (enabled_import_methods, image_size_cap,
+                                               [os_glance_staging_store], [import_filtering_opts],
+                                               [wsgi]); kolla merges it right after its template
+  DIR/xdeploy-glance/glance-image-import.conf  the import plugins' options
+
+DIR is a node_custom_config (the play writes to {{{{ node_custom_config }}}}/xdeploy-glance/).
+Every other glance-api.conf option is kolla's. The operator's override files are read as kolla
+merges them after the plugin's (-i: for each glance-api host), and their mistakes reported.
+Files are written atomically (mode 0640); one already holding the text is left untouched
+("unchanged PATH").
+
+--standalone writes whole glance-api.conf and glance-image-import.conf instead (no kolla), to DIR/,
+or with an inventory one pair per host to DIR/<host>/ (--host picks one). Host variables apply where
+the globals do not set the variable (Ansible's precedence: globals are extra vars).
 
 --overrides DIR is kolla's node_custom_config (default: node_custom_config from the globals, as
 the play reads it, else <configdir>/config; a missing default directory means no overrides);
@@ -62,6 +72,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="directory to write the files to (created if missing)")
     parser.add_argument("--diff", action="store_true",
                         help="show a unified diff against the files in DIR and change nothing")
+    parser.add_argument("--standalone", action="store_true",
+                        help="write whole glance-api.conf and glance-image-import.conf, for a Glance without kolla")
     parser.add_argument("--check-glance", action="store_true",
                         help="also load the files with Glance's own option definitions and convert every value "
                              "(needs `pip install 'xdeploy-glance[glance]'`; exit 2 without it)")
@@ -80,7 +92,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--check-glance needs Glance's option definitions, but the glance package is not "
                          "importable here: pip install 'xdeploy-glance[glance]'")
     paths = globals_paths(args)
-    passwords_file = passwords_path(args)
+    # The owned options hold no secret: only whole standalone files need passwords.yml.
+    passwords_file = passwords_path(args) if args.standalone or args.passwords else None
     hosts = load_hosts(args.inventory)
     targets = _targets(hosts, args.host)
     try:
@@ -101,7 +114,16 @@ def run(args: argparse.Namespace) -> int:
     rendered: list[output.RenderedFile] = []
     documents: dict[str, object] = {}  # rendered path -> merged ini.Document (where each setting came from)
     secret_values: set[str] = set()
-    if not has_errors(findings):
+    if not has_errors(findings) and not args.standalone:
+        try:
+            outcome = api.render_inputs(result.settings, overrides_dir,
+                                        [host.name for host in targets if host is not None])
+        except overrides.OverrideError as exc:
+            raise UsageError(str(exc)) from exc
+        findings.extend(outcome.findings)
+        rendered.extend(outcome.files)
+        documents.update(outcome.documents)
+    if not has_errors(findings) and args.standalone:
         # A host's own finding is new when the globals alone do not have it in the same words.
         global_findings = {(f.rule, f.variable, f.message) for f in findings}
         for host in targets:
@@ -120,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
             rendered.extend(output.RenderedFile(prefix + f.path, f.text) for f in outcome.files)
             documents.update({prefix + name: document for name, document in outcome.documents.items()})
     if args.check_glance and not has_errors(findings):
-        findings.extend(_deep_check(rendered, documents))
+        findings.extend(_deep_check(rendered, documents) if args.standalone else _deep_check_inputs(documents))
 
     findings = _collapse_hosts(findings, [host.name for host in targets if host is not None])
     # No message quotes a secret on purpose; this keeps one that slipped into a value out of the report too.
@@ -233,4 +255,20 @@ def _deep_check(rendered, documents) -> list:
                                     f"{problem.file} [{problem.section}] {problem.option}: {problem.message}",
                                     "Glance 33 would refuse this; fix the global or the override that sets it",
                                     location=location, host=directory or None))
+    return findings
+
+
+def _deep_check_inputs(documents) -> list:
+    """Glance's own option types over the owned options, as kolla's merge (with the overrides) leaves them."""
+    from .. import deep_check, ini
+    from ..findings import Finding, Location, Severity
+    from ..render.overrides import API_CONF, IMPORT_CONF
+
+    findings = []
+    for problem in deep_check.check_texts(ini.write(documents[API_CONF]), ini.write(documents[IMPORT_CONF])):
+        setting = documents[problem.file].get(problem.section, problem.option)
+        findings.append(Finding(DEEP_CHECK, Severity.ERROR,
+                                f"{problem.file} [{problem.section}] {problem.option}: {problem.message}",
+                                "Glance 33 would refuse this; fix the global or the override that sets it",
+                                location=Location(setting.source, setting.line) if setting else None))
     return findings

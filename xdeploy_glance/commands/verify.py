@@ -103,6 +103,12 @@ def run(args: argparse.Namespace) -> int:
     return prepare(args).run()
 
 
+def _custom_config(globals_values) -> str | None:
+    """Without --overrides, the node_custom_config the globals name, as kolla's glance role reads it."""
+    value = globals_values.get("node_custom_config")
+    return value if isinstance(value, str) and value.startswith("/") and Path(value).is_dir() else None
+
+
 def prepare(args: argparse.Namespace) -> PreparedVerify:
     """Check the arguments, parse the inventory, load globals and passwords, import pytest and the checks.
 
@@ -126,7 +132,7 @@ def prepare(args: argparse.Namespace) -> PreparedVerify:
     inventory = str(Path(args.inventory).absolute())
     hosts, listing = inventory_for_testinfra(inventory, args.limit)
     passwords = str(Path(args.passwords).absolute()) if args.passwords is not None else None
-    overrides = str(Path(args.overrides).absolute()) if args.overrides is not None else None
+    overrides = str(Path(args.overrides).absolute()) if args.overrides is not None else _custom_config(merged.values)
     try:
         loaded = inputs.VerifyInputs(merged, inputs.load_secrets(passwords, merged.values),
                                      inputs.overrides_dir(overrides), leftover_age)

@@ -1,6 +1,7 @@
 """render_host: the one code path from Settings to the two config files of one host."""
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -16,6 +17,9 @@ from .encoding import Encoded
 from .output import RenderedFile
 
 TEMPLATES = {overrides.API_CONF: "glance-api.conf.j2", overrides.IMPORT_CONF: "glance-image-import.conf.j2"}
+# The plugin's merge sources for kolla-ansible's glance role: only the options it owns.
+INPUT_TEMPLATES = {overrides.API_CONF: "glance-api-import-options.conf.j2",
+                   overrides.IMPORT_CONF: "glance-image-import.conf.j2"}
 HOST_NAME = "render-host-name"
 
 
@@ -77,6 +81,54 @@ def render_host(settings: Settings, host: str | None = None, secrets: Mapping[st
         return RenderResult((), _sorted(findings), secret_values)
     files = tuple(RenderedFile(name, ini.write(documents[name])) for name in TEMPLATES)
     return RenderResult(files, _sorted(findings), secret_values, documents)
+
+
+def render_inputs(settings: Settings, overrides_dir: Path | None = None, hosts: Sequence[str] = (),
+                  template: overrides.Template | None = None) -> RenderResult:
+    """The files the plugin feeds kolla's glance role, named as they sit under node_custom_config
+    (overrides.INPUTS_DIR/glance-api.conf and overrides.INPUTS_DIR/glance-image-import.conf).
+
+    The files hold literal values, the same for every host. With `overrides_dir`, the operator's
+    override files are merged after them in kolla's order, for each of `hosts` (none: the chain
+    without host files), and the mistakes in them are reported. Raises overrides.OverrideError
+    when an override file exists but cannot be read.
+    """
+    api_context, import_context, findings = values.build_owned(settings)
+    if has_errors(findings):
+        return RenderResult((), _sorted(findings), ())
+    contexts = {overrides.API_CONF: api_context, overrides.IMPORT_CONF: import_context}
+    owned = {name: ini.parse(_environment().get_template(template_name).render(contexts[name]),
+                             f"{overrides.INPUTS_DIR}/{name} (xdeploy-glance)")
+             for name, template_name in INPUT_TEMPLATES.items()}
+    documents = owned
+    for host in (hosts or [None]) if overrides_dir is not None else ():
+        documents = {}
+        for name, document in owned.items():
+            merged = copy.deepcopy(document)
+            for path in overrides.kolla_chain(overrides_dir, name, host):
+                override, override_findings = overrides.read(path, template, host)
+                findings.extend(override_findings)
+                if override is not None:
+                    merged.merge(override)
+            documents[name] = merged
+        operator = {name: _operator_settings(document) for name, document in documents.items()}
+        for name, document in operator.items():
+            findings.extend(checks.wrong_sections(document, name, {}, host))
+        findings.extend(checks.overridden_by_import_conf(operator[overrides.API_CONF],
+                                                         documents[overrides.IMPORT_CONF], host))
+    if has_errors(findings):
+        return RenderResult((), _sorted(findings), ())
+    files = tuple(RenderedFile(f"{overrides.INPUTS_DIR}/{name}", ini.write(owned[name])) for name in INPUT_TEMPLATES)
+    return RenderResult(files, _sorted(findings), (), documents)
+
+
+def _operator_settings(document: ini.Document) -> ini.Document:
+    """Only the settings an operator's override file wrote: the plugin's own are never the operator's fault."""
+    kept = ini.Document()
+    for section, key, setting in document.items():
+        if not setting.source.endswith("(xdeploy-glance)"):
+            kept.sections.setdefault(section, {})[key] = setting
+    return kept
 
 
 def _sorted(findings: list[Finding]) -> tuple[Finding, ...]:

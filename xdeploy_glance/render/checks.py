@@ -4,7 +4,10 @@
   as `allowed_ports` under [DEFAULT] (it belongs in [import_filtering_opts]), or a misspelled
   section name. Glance ignores it without a word.
 - override-both-files: an option set in both glance-image-import.conf and glance-api.conf.
-  Glance reads glance-api.conf last, so the value in glance-image-import.conf never applies.
+  Standalone (`render --standalone`), Glance reads glance-api.conf last, so the value in
+  glance-image-import.conf never applies. Under kolla-ansible glance-image-import.conf sits in
+  /etc/glance/glance.conf.d/, read after glance-api.conf, so an operator's value in the
+  glance-api.conf chain never applies.
 """
 from __future__ import annotations
 
@@ -66,4 +69,21 @@ def both_files(api: ini.Document, image_import: ini.Document, host: str | None) 
                       f"[{section}] {key} is set in {IMPORT_CONF} and in {API_CONF} ({winner.source}:{winner.line}); "
                       f"Glance reads {API_CONF} last, so the value here never applies",
                       f"set it in one file only: {IMPORT_CONF} for import options",
+                      location=Location(setting.source, setting.line), host=host)
+
+
+def overridden_by_import_conf(api_operator: ini.Document, image_import: ini.Document,
+                              host: str | None) -> Iterator[Finding]:
+    """Under kolla: operator settings of the glance-api.conf chain that glance-image-import.conf overrides."""
+    in_import = {(glance_options.normalize_group(section), key): setting
+                 for section, key, setting in image_import.items()}
+    for section, key, setting in api_operator.items():
+        winner = in_import.get((glance_options.normalize_group(section), key))
+        if winner is None:
+            continue
+        yield Finding(BOTH_FILES, Severity.WARNING,
+                      f"[{section}] {key} is also set in {IMPORT_CONF} ({winner.source}:{winner.line}), which "
+                      f"kolla puts in /etc/glance/glance.conf.d/: Glance reads it after {API_CONF}, so the value "
+                      "here never applies",
+                      f"set it in glance/{IMPORT_CONF} instead (or through the XDeploy global)",
                       location=Location(setting.source, setting.line), host=host)

@@ -28,6 +28,8 @@ from .masking import mask_line
 API_CONF = "glance-api.conf"
 IMPORT_CONF = "glance-image-import.conf"
 FILES = (API_CONF, IMPORT_CONF)
+# The plugin's own merge sources for kolla's glance role, under node_custom_config (see `integrate`).
+INPUTS_DIR = "xdeploy-glance"
 
 SYNTAX = "override-syntax"
 TEMPLATED = "override-templated"
@@ -46,6 +48,17 @@ def chain(root: Path, file_name: str, host: str | None) -> tuple[Path, ...]:
     if host:
         paths.append(root / "glance" / host / file_name)
     return tuple(paths)
+
+
+def kolla_chain(root: Path, file_name: str, host: str | None) -> tuple[Path, ...]:
+    """The operator's files kolla-ansible's glance role merges after the plugin's, in its order.
+
+    kolla reads no per-host glance-image-import.conf: the integrated task merges the plugin's file
+    and glance/glance-image-import.conf only.
+    """
+    if file_name == IMPORT_CONF:
+        return (root / "glance" / IMPORT_CONF,)
+    return chain(root, file_name, host)
 
 
 def read(path: Path, template: Template | None, host: str | None) -> tuple[ini.Document | None, list[Finding]]:

@@ -125,25 +125,23 @@ class _Builder:
 
 def build(settings: Settings, secrets: Mapping[str, Any],
           host: str | None) -> tuple[dict, dict, list[Finding], list[tuple[str, str, Finding]]]:
-    """(glance-api.conf context, glance-image-import.conf context, findings, missing).
+    """The standalone full files: (glance-api.conf context, glance-image-import.conf context, findings, missing).
 
     `missing` holds the warnings about options left out, as (section, option, finding): they only
     stand if no override file sets that option.
     """
     b = _Builder(settings, secrets, host)
-    s = settings.value
+    owned = _owned_api(b)
     api = {
         "generator": Encoded(GENERATOR),
         "default": {
+            **owned["default"],
             "debug": b.required(encoding.boolean, "glance_logging_debug", "[DEFAULT] debug"),
             "log_file": b.required(encoding.string, "glance_log_file", "[DEFAULT] log_file"),
-            "enabled_import_methods": b.required(encoding.bracketed_list, "glance_enabled_import_methods",
-                                                "[DEFAULT] enabled_import_methods"),
             "enabled_backends": b.required(encoding.mapping, "glance_extra_file_stores", "[DEFAULT] enabled_backends",
                                            {store.id: store.type for store in settings.stores}),
             "worker_self_reference_url": b.setting(encoding.string, "glance_worker_self_reference_url",
                                                    "[DEFAULT] worker_self_reference_url"),
-            "image_size_cap": b.required(encoding.integer, "glance_image_size_cap", "[DEFAULT] image_size_cap"),
         },
         "database": {"connection": _database_connection(b)},
         "keystone": _keystone(b),
@@ -152,15 +150,40 @@ def build(settings: Settings, secrets: Mapping[str, Any],
             "config_file": b.setting(encoding.string, "glance_paste_config_file", "[paste_deploy] config_file"),
         },
         "stores": _stores(b),
-        "staging_dir": b.required(encoding.string, "glance_staging_store_uri",
-                                  "[os_glance_staging_store] filesystem_store_datadir", settings.staging_path or ""),
+        "staging_dir": owned["staging_dir"],
         "tasks_dir": b.required(encoding.string, "glance_tasks_store_dir",
                                "[os_glance_tasks_store] filesystem_store_datadir"),
+        "filters": owned["filters"],
+        "lock_path": b.required(encoding.string, "glance_lock_path", "[oslo_concurrency] lock_path"),
+        "wsgi": owned["wsgi"],
+    }
+    return api, _image_import(b), b.findings, b.missing
+
+
+def build_owned(settings: Settings, host: str | None = None) -> tuple[dict, dict, list[Finding]]:
+    """What the plugin feeds kolla's glance role: (glance-api.conf options it owns, glance-image-import.conf, findings).
+
+    Only the options kolla-ansible does not write itself; every other glance-api.conf option is kolla's.
+    """
+    b = _Builder(settings, {}, host)
+    return _owned_api(b), _image_import(b), b.findings
+
+
+def _owned_api(b: _Builder) -> dict:
+    settings = b.settings
+    return {
+        "generator": Encoded(GENERATOR),
+        "default": {
+            "enabled_import_methods": b.required(encoding.bracketed_list, "glance_enabled_import_methods",
+                                                "[DEFAULT] enabled_import_methods"),
+            "image_size_cap": b.required(encoding.integer, "glance_image_size_cap", "[DEFAULT] image_size_cap"),
+        },
+        "staging_dir": b.required(encoding.string, "glance_staging_store_uri",
+                                  "[os_glance_staging_store] filesystem_store_datadir", settings.staging_path or ""),
         "filters": {option: b.required(encoding.bracketed_list, f"glance_web_download_{option}",
                                       f"[import_filtering_opts] {option}")
                     for option in ("allowed_schemes", "disallowed_schemes", "allowed_hosts", "disallowed_hosts",
                                    "allowed_ports", "disallowed_ports")},
-        "lock_path": b.required(encoding.string, "glance_lock_path", "[oslo_concurrency] lock_path"),
         "wsgi": {
             "python_interpreter": b.required(encoding.string, "glance_wsgi_python_interpreter",
                                             "[wsgi] python_interpreter"),
@@ -168,7 +191,11 @@ def build(settings: Settings, secrets: Mapping[str, Any],
                                            "[wsgi] task_pool_threads"),
         },
     }
-    image_import = {
+
+
+def _image_import(b: _Builder) -> dict:
+    s = b.settings.value
+    return {
         "generator": Encoded(GENERATOR),
         "image_import_plugins": b.required(encoding.bracketed_list, "glance_image_import_plugins",
                                           "[image_import_opts] image_import_plugins"),
@@ -179,7 +206,6 @@ def build(settings: Settings, secrets: Mapping[str, Any],
                                       "[inject_metadata_properties] ignore_user_roles"),
         "inject": b.setting(encoding.mapping, "glance_inject_image_metadata", "[inject_metadata_properties] inject"),
     }
-    return api, image_import, b.findings, b.missing
 
 
 def _database_connection(b: _Builder) -> Encoded | None:

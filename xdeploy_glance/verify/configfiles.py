@@ -14,6 +14,7 @@ import posixpath
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
+from .. import ini
 from ..render.masking import mask_line
 
 OVERRIDE_DIRECTORY_NAMES = ("glance.conf.d", "glance-api.conf.d")  # oslo.config: <project>, <prog>
@@ -73,3 +74,21 @@ def directories_glance_reads(config_directory: str, home: str | None, listing: O
 
 def stray_override_files(directories: Iterable[str], listing: OverrideListing) -> list[str]:
     return [path for directory in directories for path in listing.files.get(directory, ())]
+
+
+# kolla's glance-api.json.j2: where kolla_set_configs puts glance-image-import.conf in the container.
+IMPORT_CONF_IN_CONTAINER = "/etc/glance/glance.conf.d/glance-image-import.conf"
+
+
+def effective(api: ini.Document, image_import: ini.Document | None) -> dict[tuple[str, str], str]:
+    """(section, option) -> value as Glance in kolla's container reads them: glance.conf.d after glance-api.conf."""
+    values = {(section, key): setting.value for section, key, setting in api.items()}
+    if image_import is not None:
+        values.update({(section, key): setting.value for section, key, setting in image_import.items()})
+    return values
+
+
+def maps_import_conf(config_json: Mapping) -> bool:
+    """Whether kolla's config.json copies glance-image-import.conf to where Glance reads it last."""
+    return any(entry.get("dest") == IMPORT_CONF_IN_CONTAINER and str(entry.get("source", "")).endswith(
+        "/glance-image-import.conf") for entry in config_json.get("config_files", ()))

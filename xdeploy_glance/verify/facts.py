@@ -168,14 +168,16 @@ def interpreter_for(host_vars: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def probe_path() -> Path:
+    """The staging probe of the xdeploy.glance collection (module_utils), which its module also runs."""
     from ..resources import data_dir
 
-    return data_dir("roles") / "glance_import_staging" / "library" / f"{PROBE_MODULE}.py"
+    return (data_dir("collections") / "ansible_collections" / "xdeploy" / "glance" / "plugins" / "module_utils"
+            / "staging_probe.py")
 
 
 @functools.lru_cache(maxsize=None)
 def probe_module() -> ModuleType:
-    """The staging role's probe module, imported from the role (its probe_result is the one source)."""
+    """The collection's staging probe, imported from its file (its probe_result is the one source)."""
     spec = importlib.util.spec_from_file_location(f"_xdeploy_glance_{PROBE_MODULE}", probe_path())
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -13,7 +13,7 @@ unless checks marked `glance_verify` are collected. Fixtures for writing more ch
     glance_host_facts       per host: what the host has (verify.facts.HostFacts), gathered for all hosts
                             at once with one command each
     glance_staging_probe    per host: the staging role's probe module result for the staging directory
-    glance_rendered         per host: render's output (xdeploy_glance.render.RenderResult) for that host
+    glance_rendered         per host: the plugin's kolla inputs with the operator's overrides (RenderResult)
     glance_leftovers_older_than  (minutes, text) of --glance-leftovers-older-than
 
 testinfra reads the inventory from `ansible-inventory --list`; this plugin parses the inventory in
@@ -205,8 +205,9 @@ def glance_expected(request: pytest.FixtureRequest, host):
 
 @pytest.fixture(scope="module")
 def glance_rendered(request: pytest.FixtureRequest, glance_expected):
-    """render's output for this host (xdeploy_glance.render.RenderResult): what its config files must hold."""
-    from ..render import OverrideError, render_host
+    """The plugin's kolla inputs merged with the operator's overrides for this host (RenderResult.documents)."""
+    from ..render import OverrideError
+    from ..render.api import render_inputs
 
     inputs = _verify_run(request).inputs
     templated = sorted(name for name in glance_expected.templated if name in glance_expected.settings)
@@ -215,7 +216,7 @@ def glance_rendered(request: pytest.FixtureRequest, glance_expected):
         pytest.fail(f"cannot render the config of {glance_expected.host}: {names} hold Jinja, which only Ansible "
                     "resolves; verify renders literal values", pytrace=False)
     try:
-        rendered = render_host(glance_expected.settings, glance_expected.host, inputs.secrets, inputs.overrides_dir)
+        rendered = render_inputs(glance_expected.settings, inputs.overrides_dir, [glance_expected.host])
     except OverrideError as error:
         pytest.fail(str(error), pytrace=False)
     if not rendered.ok:
@@ -232,7 +233,7 @@ def _glance_facts_of_all_hosts(request: pytest.FixtureRequest) -> dict:
     """
     from ansible import constants
 
-    from ..render.overrides import FILES as CONFIG_FILES
+    from ..render.overrides import FILES
     from .expected import ExpectationError
     from .facts import Target, gather_all, interpreter_for, request_for
 
@@ -250,7 +251,7 @@ def _glance_facts_of_all_hosts(request: pytest.FixtureRequest) -> dict:
             expected = _expectations(run, host)
         except ExpectationError:
             continue
-        targets[name] = Target(name, request_for(expected, CONFIG_FILES, minutes),
+        targets[name] = Target(name, request_for(expected, (*FILES, "config.json"), minutes),
                                None if _is_this_machine(host) else host.run,
                                interpreter_for(host.ansible.get_variables()))
     return gather_all(list(targets.values()), workers=constants.DEFAULT_FORKS)  # as many at once as Ansible

@@ -1,31 +1,64 @@
-"""The config files Glance reads on each host: exactly what `render` produces, and nothing overriding them."""
+"""What Glance in kolla's glance_api container reads of the import options, on each host.
+
+kolla's glance role writes {{ node_config_directory }}/glance-api/; kolla_set_configs copies the
+files as config.json says, glance-image-import.conf into /etc/glance/glance.conf.d/, which Glance
+reads after glance-api.conf. The checks read kolla's files and config.json on the host.
+"""
 from __future__ import annotations
 
+import json
 import posixpath
 
 import pytest
 
-from xdeploy_glance.render.overrides import FILES as CONFIG_FILES
-from xdeploy_glance.verify.configfiles import directories_glance_reads, drift_diff, stray_override_files
+from xdeploy_glance import ini
+from xdeploy_glance.render.overrides import API_CONF, IMPORT_CONF
+from xdeploy_glance.verify.configfiles import (directories_glance_reads, effective, maps_import_conf,
+                                               stray_override_files)
 
 pytestmark = pytest.mark.glance_verify
+CONFIG_JSON = "config.json"
 
 
-@pytest.mark.parametrize("file_name", CONFIG_FILES)
-def test_config_matches_render(glance_expected, glance_rendered, glance_host_facts, file_name):
-    """The deployed file is byte for byte what render produces for this host; a failure shows the diff."""
-    rendered = {rendered_file.path: rendered_file.text for rendered_file in glance_rendered.files}[file_name]
-    path = posixpath.join(glance_expected.config_directory, file_name)
+def _deployed(glance_expected, glance_host_facts, name: str) -> str:
+    path = posixpath.join(glance_expected.config_directory, name)
     deployed = glance_host_facts.files[path]
     if deployed.content is None:
-        pytest.fail(f"cannot read {path}: {deployed.error}; reconfigure deploys it", pytrace=False)
-    text = deployed.content.decode("utf-8", errors="replace")
-    if text != rendered:
-        diff = drift_diff(rendered, text, f"rendered for {glance_expected.host}", f"{glance_expected.host}:{path}",
-                          glance_rendered.secrets)
-        pytest.fail(f"{path} differs from what render produces for {glance_expected.host} (secrets masked; "
-                    f"reconfigure puts it back, override files belong in the custom config):\n{diff}",
-                    pytrace=False)
+        pytest.fail(f"cannot read {path}: {deployed.error}; kolla's glance role writes it (genconfig or "
+                    "reconfigure, with the plugin integrated)", pytrace=False)
+    return deployed.content.decode("utf-8", errors="replace")
+
+
+def test_import_conf_in_config_json(glance_expected, glance_host_facts):
+    """config.json makes kolla_set_configs copy glance-image-import.conf to /etc/glance/glance.conf.d/."""
+    text = _deployed(glance_expected, glance_host_facts, CONFIG_JSON)
+    try:
+        config = json.loads(text)
+    except ValueError as error:
+        pytest.fail(f"{CONFIG_JSON} is not JSON: {error}", pytrace=False)
+    if not maps_import_conf(config):
+        pytest.fail(f"{posixpath.join(glance_expected.config_directory, CONFIG_JSON)} does not copy "
+                    f"{IMPORT_CONF} into the container, so the import plugins never run: kolla needs "
+                    "glance_enable_interoperable_image_import true (the plugin's play sets it; a value pinned "
+                    "in globals.yml wins)", pytrace=False)
+
+
+def test_import_options_deployed(glance_expected, glance_rendered, glance_host_facts):
+    """Each option the plugin owns has, in kolla's deployed files, the value the globals and overrides give."""
+    wanted = effective(glance_rendered.documents[API_CONF], glance_rendered.documents[IMPORT_CONF])
+    owned = {(section, key) for name in (API_CONF, IMPORT_CONF)
+             for section, key, setting in glance_rendered.documents[name].items()}
+    api = ini.parse(_deployed(glance_expected, glance_host_facts, API_CONF), API_CONF)
+    import_path = posixpath.join(glance_expected.config_directory, IMPORT_CONF)
+    import_text = glance_host_facts.files[import_path].content
+    image_import = ini.parse(import_text.decode("utf-8", errors="replace"), IMPORT_CONF) if import_text else None
+    deployed = effective(api, image_import)
+    wrong = [f"[{section}] {key} = {deployed.get((section, key), '(unset)')!s}, expected {wanted[(section, key)]}"
+             for section, key in sorted(owned) if deployed.get((section, key)) != wanted[(section, key)]]
+    if wrong:
+        pytest.fail(f"Glance on {glance_expected.host} reads other import settings than the globals give "
+                    f"(kolla's files in {glance_expected.config_directory}): " + "; ".join(wrong)
+                    + "; run genconfig or reconfigure with the plugin integrated", pytrace=False)
 
 
 def test_no_config_overrides(glance_expected, glance_host_facts):
@@ -37,5 +70,5 @@ def test_no_config_overrides(glance_expected, glance_host_facts):
     stray = stray_override_files(directories_glance_reads(config_directory, home, listing), listing)
     if stray:
         pytest.fail(f"Glance reads {len(stray)} override file(s) after glance-api.conf, and they win over it: "
-                    f"{', '.join(stray)}; put their settings in the globals or in the override files render merges, "
+                    f"{', '.join(stray)}; put their settings in the globals or in kolla's override files, "
                     "then remove them", pytrace=False)
