@@ -251,8 +251,7 @@ def test_an_unreachable_host_fails_every_check_with_the_reason(tmp_path):
 
     assert run.returncode == 1, run.describe()
     assert {check for _, check in run.table} == {
-        "config-matches-render glance-api.conf", "config-matches-render glance-image-import.conf",
-        "no-config-overrides", "staging-directory", "staging-not-world-readable", "staging-free-space",
+        "import-conf-in-config-json", "import-options-deployed", "no-config-overrides", "staging-directory", "staging-not-world-readable", "staging-free-space",
         "staging-rotational-policy", "staging-shared"}
     for (host, check), (outcome, message) in run.table.items():
         assert host == "down1" and outcome == "ERROR", (check, outcome)  # the facts fixture could not run
@@ -440,9 +439,9 @@ def test_verify_runs_no_ansible_process_for_local_and_remote_hosts(tmp_path, fai
     assert run.returncode == 1, run.describe()
     assert run.table[("here", "staging-directory")] == (
         "FAILED", f"{tmp_path}/staging does not exist; the nearest existing parent is {tmp_path}")
-    assert run.table[("here", "config-matches-render glance-api.conf")] == (
+    assert run.table[("here", "import-options-deployed")] == (
         "FAILED", f"cannot read {tmp_path}/kolla/glance-api/glance-api.conf: No such file or directory; "
-                  "reconfigure deploys it")
+                  "kolla's glance role writes it (genconfig or reconfigure, with the plugin integrated)")
     assert run.table[("down1", "staging-directory")] == (
         "ERROR", f"cannot reach down1: ssh: connect to host 127.0.0.1 port {port}: Connection refused")
 
@@ -472,9 +471,9 @@ def test_prepare_in_a_thread_then_run_in_process(tmp_path, capsys):
     run = VerifyRun(returncode, *capsys.readouterr())
     assert run.returncode == 1, run.describe()  # the config files were never deployed
     assert run.table[("here", "staging-not-world-readable")] == ("passed", "")
-    assert run.table[("here", "config-matches-render glance-api.conf")] == (
-        "FAILED", f"cannot read {tmp_path}/kolla/glance-api/glance-api.conf: No such file or directory; reconfigure "
-                  "deploys it")
+    assert run.table[("here", "import-conf-in-config-json")] == (
+        "FAILED", f"cannot read {tmp_path}/kolla/glance-api/config.json: No such file or directory; "
+                  "kolla's glance role writes it (genconfig or reconfigure, with the plugin integrated)")
     assert Path.cwd() == working_directory  # pytest ran in an empty directory of its own meanwhile
     cases = [case.get("name") for case in ElementTree.parse(report).getroot().iter("testcase")]
     assert "test_staging_not_world_readable[ansible://here]" in cases

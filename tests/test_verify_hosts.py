@@ -1,8 +1,9 @@
-"""`xdeploy-glance verify` against real hosts: after a real reconfigure it passes, after each drift it fails by name.
+"""`xdeploy-glance verify` against real hosts: on a deployed host it passes, after each drift it fails by name.
 
 Hosts are the local machine (ansible_connection=local) and sshd "hosts" in private mount namespaces,
-each with its own tmpfs. `xdeploy-glance reconfigure` (real ansible-playbook: precheck, config and
-staging roles) deploys them first and runs verify at its end; each drift is then made by hand.
+each with its own tmpfs. The plugin role's staging tasks (real ansible-playbook, kolla_action=deploy)
+provision staging; kolla's deployed files are written by tests/support/deployment.write_kolla_glance_files,
+a stand-in for kolla's genconfig (which the composition tests run for real). Each drift is made by hand.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from tests.support.deployment import PASSWORD, SECRETS, Deployment, local_deployment
+from tests.support.deployment import SECRETS, Deployment, local_deployment, write_kolla_glance_files
 from tests.support.verify_run import run_verify
 
 pytestmark = [pytest.mark.root, pytest.mark.skipif(os.geteuid() != 0, reason="needs root to mount filesystems")]
@@ -23,8 +24,7 @@ pytestmark = [pytest.mark.root, pytest.mark.skipif(os.geteuid() != 0, reason="ne
 MIB = 1024 * 1024
 STAGING_CHECKS = ("staging-directory", "staging-not-world-readable", "staging-free-space",
                   "staging-rotational-policy", "staging-shared")
-CONFIG_CHECKS = ("config-matches-render glance-api.conf", "config-matches-render glance-image-import.conf",
-                 "no-config-overrides")
+CONFIG_CHECKS = ("import-conf-in-config-json", "import-options-deployed", "no-config-overrides")
 ALL_CHECKS = CONFIG_CHECKS + STAGING_CHECKS
 IMAGE_ID = "0f8e3b4c-1d2a-4b5c-9e6f-7a8b9c0d1e2f"
 # Two imports of 8 MiB, each converted to raw (8 MiB more), plus 10% headroom must stay free.
@@ -39,7 +39,7 @@ def all_passed(*checks: str) -> dict[str, str]:
 
 
 def junit_name(check: str, host: str) -> str:
-    """config-matches-render glance-api.conf, api1 -> test_config_matches_render[ansible://api1-glance-api.conf]"""
+    """import-options-deployed, api1 -> test_import_options_deployed[ansible://api1]"""
     name, _, parameter = check.partition(" ")
     return f"test_{name.replace('-', '_')}[ansible://{host}{'-' + parameter if parameter else ''}]"
 
@@ -60,27 +60,39 @@ def available(path: Path) -> int:
 @pytest.fixture
 def deployment(tmp_path, mount_tmpfs) -> Deployment:
     deployment = local_deployment(tmp_path, mount_tmpfs)
-    deployment.write_globals(**SIZING)
+    values = deployment.write_globals(**SIZING)
+    provisioned = deployment.provision_staging(values)
+    assert provisioned.returncode == 0, provisioned.describe()
     return deployment
 
 
-def test_local_host_passes_after_reconfigure_and_fails_by_name_after_each_drift(tmp_path, deployment):
+def deploy_on(hosts, deployment: Deployment, name: str) -> None:
+    """Write kolla's files (the genconfig stand-in) on an ssh host, in its own mount namespace."""
+    files = write_kolla_glance_files(None, deployment.globals_file, workdir=deployment.workdir, host=name)
+    script = [f"mkdir -p {deployment.config_dir}"]
+    for file_name, text in files.items():
+        script.append(f"cat > {deployment.config_dir / file_name} <<'KOLLA_EOF'\n{text}KOLLA_EOF")
+    hosts.run_on(name, "\n".join(script))
+
+
+def provision_ssh_staging(deployment: Deployment, values: dict) -> None:
+    provisioned = deployment.provision_staging(values)
+    assert provisioned.returncode == 0, provisioned.describe()
+
+
+def test_local_host_passes_when_deployed_and_fails_by_name_after_each_drift(tmp_path, deployment):
     overrides = tmp_path / "custom-config"
     (overrides / "glance").mkdir(parents=True)
     (overrides / "glance" / "glance-api.conf").write_text("[DEFAULT]\ndebug = true\n")
     with_overrides = ("--overrides", str(overrides))
     staging, config_directory = deployment.staging, deployment.config_dir
     filesystem = staging.parent
+    files = deployment.kolla_files(overrides)
 
-    reconfigure = deployment.reconfigure(*with_overrides)
-
-    assert reconfigure.returncode == 0, reconfigure.describe()
-    assert "localhost  passed   config-matches-render glance-api.conf" in reconfigure.stdout
-    assert run_verify(tmp_path, deployment.globals_file, deployment.inventory, *with_overrides).outcomes(
-        "localhost") == all_passed(*ALL_CHECKS)
-    without_overrides = run_verify(tmp_path, deployment.globals_file, deployment.inventory)
-    assert without_overrides.outcomes("localhost")["config-matches-render glance-api.conf"] == "FAILED"
-    assert "\n-debug = false\n+debug = true\n" in without_overrides.stdout
+    assert "\ndebug = true\n" in files["glance-api.conf"] and "transport_url = " in files["glance-api.conf"]
+    clean = run_verify(tmp_path, deployment.globals_file, deployment.inventory, *with_overrides)
+    assert clean.returncode == 0, clean.describe()
+    assert clean.outcomes("localhost") == all_passed(*ALL_CHECKS)
 
     staging.chmod(0o777)
     world = run_verify(tmp_path, deployment.globals_file, deployment.inventory, *with_overrides)
@@ -91,30 +103,35 @@ def test_local_host_passes_after_reconfigure_and_fails_by_name_after_each_drift(
                                            "staging-not-world-readable": "FAILED"}
     assert world.message("localhost", "staging-directory") == \
         f"{staging}: mode 0777, expected 0750 (glance_staging_mode)"
-    assert world.message("localhost", "staging-not-world-readable") == (
-        f"{staging} has mode 0777: every user on the host can read and write it; run chmod o-rwx on it or "
-        "re-run reconfigure")
+    assert world.message("localhost", "staging-not-world-readable").startswith(
+        f"{staging} has mode 0777: every user on the host can read and write it; run chmod o-rwx on it")
     assert "FAILED test_staging.py::test_staging_not_world_readable[ansible://localhost]" in world.stdout
 
     deployed = config_directory / "glance-api.conf"
     good = deployed.read_text()
+    assert "\nimage_size_cap = 1099511627776\n" in good
     deployed.write_text(good.replace("image_size_cap = 1099511627776", "image_size_cap = 1"))
     edited = run_verify(tmp_path, deployment.globals_file, deployment.inventory, *with_overrides)
     deployed.write_text(good)
 
     assert edited.returncode == 1, edited.describe()
-    assert edited.outcomes("localhost") == {**all_passed(*ALL_CHECKS),
-                                            "config-matches-render glance-api.conf": "FAILED"}
-    assert edited.message("localhost", "config-matches-render glance-api.conf") == (
-        f"{deployed} differs from what render produces for localhost (secrets masked; reconfigure puts it back, "
-        "override files belong in the custom config):")
-    assert "\n".join(["--- rendered for localhost", f"+++ localhost:{deployed}", "@@ -6,7 +6,7 @@",
-                      " log_file = /var/log/kolla/glance/glance-api.log",
-                      " enabled_import_methods = [web-download,glance-direct]",
-                      " enabled_backends = file:file,http:http",
-                      "-image_size_cap = 1099511627776", "+image_size_cap = 1", " ", " [database]",
-                      " connection = mysql+pymysql://glance:********@db.example/glance"]) in edited.stdout
-    assert "w0rd" not in edited.stdout + edited.stderr and PASSWORD not in edited.stdout
+    assert edited.outcomes("localhost") == {**all_passed(*ALL_CHECKS), "import-options-deployed": "FAILED"}
+    assert "[DEFAULT] image_size_cap = 1, expected 1099511627776" in \
+        edited.message("localhost", "import-options-deployed")
+
+    config_json = config_directory / "config.json"
+    good_json = config_json.read_text()
+    kolla_config = json.loads(good_json)
+    kolla_config["config_files"] = [entry for entry in kolla_config["config_files"]
+                                    if not entry["source"].endswith("/glance-image-import.conf")]
+    config_json.write_text(json.dumps(kolla_config))
+    unmapped = run_verify(tmp_path, deployment.globals_file, deployment.inventory, *with_overrides)
+    config_json.write_text(good_json)
+
+    assert unmapped.returncode == 1, unmapped.describe()
+    assert unmapped.outcomes("localhost") == {**all_passed(*ALL_CHECKS), "import-conf-in-config-json": "FAILED"}
+    assert unmapped.message("localhost", "import-conf-in-config-json").startswith(
+        f"{config_json} does not copy glance-image-import.conf into the container")
 
     filler = fill(filesystem, leave_free=REQUIRED_BYTES - MIB)
     full = run_verify(tmp_path, deployment.globals_file, deployment.inventory, *with_overrides)
@@ -138,7 +155,7 @@ def test_local_host_passes_after_reconfigure_and_fails_by_name_after_each_drift(
     assert overridden.outcomes("localhost") == {**all_passed(*ALL_CHECKS), "no-config-overrides": "FAILED"}
     assert overridden.message("localhost", "no-config-overrides") == (
         f"Glance reads 1 override file(s) after glance-api.conf, and they win over it: {override}; put their "
-        "settings in the globals or in the override files render merges, then remove them")
+        "settings in the globals or in kolla's override files, then remove them")
     cases = {case.get("name"): case for case in ElementTree.parse(report).getroot().iter("testcase")}
     assert sorted(cases) == sorted(junit_name(check, "localhost") for check in ALL_CHECKS)
     assert [name for name, case in cases.items() if case.find("failure") is not None] == \
@@ -146,7 +163,7 @@ def test_local_host_passes_after_reconfigure_and_fails_by_name_after_each_drift(
 
 
 def test_leftovers_are_reported_by_age_and_never_deleted(tmp_path, deployment):
-    assert deployment.reconfigure("--no-verify").returncode == 0
+    deployment.kolla_files()
     staging = deployment.staging
     old, recent, other = staging / f"{IMAGE_ID}.raw", staging / IMAGE_ID.replace("0f8e", "1f8e"), staging / "notes"
     for path in (old, recent, other):
@@ -174,18 +191,18 @@ def test_ssh_hosts_each_fail_by_name_after_their_own_drift(tmp_path, ssh_hosts):
     root = hosts.staging_parent  # a tmpfs of its own on every host: config and staging are per host
     deployment = Deployment(tmp_path, root, tmp_path / "globals.yml", tmp_path / "passwords.yml", hosts.inventory)
     deployment.passwords_file.write_text(json.dumps(SECRETS))
-    deployment.write_globals(glance_api_restart_command="", **SIZING)
+    values = deployment.write_globals(**SIZING)
     staging, config_directory = deployment.staging, deployment.config_dir
-
-    reconfigure = deployment.reconfigure("--no-verify")
-    assert reconfigure.returncode == 0, reconfigure.describe()
+    provision_ssh_staging(deployment, values)
+    for name in ("api1", "api2"):
+        deploy_on(hosts, deployment, name)
     clean = run_verify(tmp_path, deployment.globals_file, hosts.inventory, "--become")  # through sudo, as -b
 
     assert clean.returncode == 0, clean.describe()
     assert clean.outcomes("api1") == clean.outcomes("api2") == all_passed(*ALL_CHECKS)
 
     hosts.run_on("api1", f"head -c {32 * MIB} /dev/zero > {root}/fs/filler; "
-                         f"sed -i 's/^debug = false$/debug = true/' {config_directory}/glance-api.conf")
+                         f"sed -i 's/^image_size_cap = .*$/image_size_cap = 2/' {config_directory}/glance-api.conf")
     hosts.run_on("api2", f"chmod 0777 {staging}; mkdir {config_directory}/glance-api.conf.d; "
                          f"echo '[DEFAULT]' > {config_directory}/glance-api.conf.d/zz.conf")
     report = tmp_path / "verify.xml"
@@ -193,11 +210,10 @@ def test_ssh_hosts_each_fail_by_name_after_their_own_drift(tmp_path, ssh_hosts):
 
     assert drifted.returncode == 1, drifted.describe()
     assert drifted.outcomes("api1") == {**all_passed(*ALL_CHECKS), "staging-free-space": "FAILED",
-                                        "config-matches-render glance-api.conf": "FAILED"}
+                                        "import-options-deployed": "FAILED"}
     assert drifted.message("api1", "staging-free-space").startswith(
         f"Not enough space for Glance staging in {staging}: {NEED}, available ")
-    assert f"+++ api1:{config_directory}/glance-api.conf\n@@ -2,7 +2,7 @@\n" in drifted.stdout
-    assert "\n-debug = false\n+debug = true\n" in drifted.stdout
+    assert "[DEFAULT] image_size_cap = 2, expected 1099511627776" in drifted.message("api1", "import-options-deployed")
     assert drifted.outcomes("api2") == {**all_passed(*ALL_CHECKS), "staging-directory": "FAILED",
                                         "staging-not-world-readable": "FAILED", "no-config-overrides": "FAILED"}
     assert drifted.message("api2", "no-config-overrides").startswith(
@@ -231,9 +247,9 @@ def test_a_host_whose_facts_script_cannot_run_fails_each_check_naming_host_and_r
         assert message.startswith(prefix) and missing_python in message.removeprefix(prefix), message
     assert run.table[("api2", "staging-directory")] == (
         "FAILED", f"{deployment.staging} does not exist; the nearest existing parent is {root}")
-    assert run.table[("api2", "config-matches-render glance-api.conf")] == (
-        "FAILED", f"cannot read {deployment.config_dir}/glance-api.conf: No such file or directory; reconfigure "
-                  "deploys it")
+    assert run.table[("api2", "import-options-deployed")] == (
+        "FAILED", f"cannot read {deployment.config_dir}/glance-api.conf: No such file or directory; kolla's glance "
+                  "role writes it (genconfig or reconfigure, with the plugin integrated)")
     assert run.table[("api2", "staging-leftovers")] == (
         "FAILED", f"cannot list {deployment.staging}: No such file or directory")
     assert run.outcomes("api2")["no-config-overrides"] == "passed"
