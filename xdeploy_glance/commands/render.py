@@ -117,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
     if not has_errors(findings) and not args.standalone:
         try:
             outcome = api.render_inputs(result.settings, overrides_dir,
-                                        [host.name for host in targets if host is not None])
+                                        [host.name for host in targets if host is not None], checked=result)
         except overrides.OverrideError as exc:
             raise UsageError(str(exc)) from exc
         findings.extend(outcome.findings)

@@ -45,6 +45,10 @@ RENDER_FINDINGS = (
     RuleDoc("override-syntax", Severity.ERROR, "An override file is not INI that oslo.config would accept."),
     RuleDoc("override-templated", Severity.ERROR, "An override file holds Jinja, which only the Ansible role can "
             "resolve.\n\n`xdeploy-glance render` refuses it; `reconfigure` resolves it as kolla's merge_configs does."),
+    RuleDoc("override-list-unbracketed", Severity.ERROR, "An override file sets a list option the plugin owns "
+            "without its brackets.\n\noslo.config refuses such a value for Glance's bounded lists; with "
+            "enabled_import_methods glance-api even starts, then every image create fails. Write `[a,b]`, or set "
+            "the XDeploy global instead."),
     RuleDoc("override-wrong-section", Severity.WARNING, "A known Glance option is in a section where Glance never "
             "reads it.\n\nFor example allowed_ports under [DEFAULT] instead of [import_filtering_opts]: Glance "
             "ignores it without a word."),

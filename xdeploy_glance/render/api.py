@@ -12,7 +12,7 @@ from ..checker import CheckResult, MergedGlobals, check_globals
 from ..findings import Finding, Severity, has_errors
 from ..rules.base import HostVars
 from ..settings import Settings
-from . import checks, overrides, values
+from . import checks, effective, overrides, values
 from .encoding import Encoded
 from .output import RenderedFile
 
@@ -84,13 +84,15 @@ def render_host(settings: Settings, host: str | None = None, secrets: Mapping[st
 
 
 def render_inputs(settings: Settings, overrides_dir: Path | None = None, hosts: Sequence[str] = (),
-                  template: overrides.Template | None = None) -> RenderResult:
+                  template: overrides.Template | None = None, checked: CheckResult | None = None) -> RenderResult:
     """The files the plugin feeds kolla's glance role, named as they sit under node_custom_config
     (overrides.INPUTS_DIR/glance-api.conf and overrides.INPUTS_DIR/glance-image-import.conf).
 
     The files hold literal values, the same for every host. With `overrides_dir`, the operator's
     override files are merged after them in kolla's order, for each of `hosts` (none: the chain
-    without host files), and the mistakes in them are reported. Raises overrides.OverrideError
+    without host files), and the mistakes in them are reported; with `checked` (the validator's
+    result for these settings), an override of an owned option is judged like its global
+    (render.effective). Raises overrides.OverrideError
     when an override file exists but cannot be read.
     """
     api_context, import_context, findings = values.build_owned(settings)
@@ -116,6 +118,8 @@ def render_inputs(settings: Settings, overrides_dir: Path | None = None, hosts: 
             findings.extend(checks.wrong_sections(document, name, {}, host))
         findings.extend(checks.overridden_by_import_conf(operator[overrides.API_CONF],
                                                          documents[overrides.IMPORT_CONF], host))
+        if checked is not None:
+            findings.extend(effective.judge(checked, documents, host))
     if has_errors(findings):
         return RenderResult((), _sorted(findings), ())
     files = tuple(RenderedFile(f"{overrides.INPUTS_DIR}/{name}", ini.write(owned[name])) for name in INPUT_TEMPLATES)

@@ -40,7 +40,7 @@ class ActionModule(ActionBase):
                                     + findings_text([f for f in checked.findings if f.severity is Severity.ERROR]))
         try:
             rendered = render_inputs(checked.settings, custom if custom.is_dir() else None,
-                                     list(self._task.args.get("hosts") or ()), self._template_override)
+                                     list(self._task.args.get("hosts") or ()), self._template_override, checked)
         except OverrideError as error:
             raise AnsibleActionFail(str(error)) from None
         for finding in rendered.findings:
