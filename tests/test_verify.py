@@ -302,11 +302,11 @@ LISTING_PROGRAM = ("import json, sys\n"
                    "print(json.dumps(parse(sys.argv[1]).listing()))\n")
 
 
-def listings(inventory: Path, env: dict[str, str]) -> tuple[dict, dict]:
+def listings(inventory: Path, env: dict[str, str], python: str = sys.executable) -> tuple[dict, dict]:
     """(verify's listing, `ansible-inventory --list`), each in a fresh process with the same environment."""
-    ours = subprocess.run([sys.executable, "-c", LISTING_PROGRAM, str(inventory)], env=env, cwd=inventory.parent,
+    ours = subprocess.run([python, "-c", LISTING_PROGRAM, str(inventory)], env=env, cwd=inventory.parent,
                           capture_output=True, text=True, timeout=120)
-    theirs = subprocess.run([str(Path(sys.executable).parent / "ansible-inventory"), "--list", "-i", str(inventory)],
+    theirs = subprocess.run([str(Path(python).parent / "ansible-inventory"), "--list", "-i", str(inventory)],
                             env=env, cwd=inventory.parent, capture_output=True, text=True, timeout=120)
     assert ours.returncode == 0 and theirs.returncode == 0, ours.stderr + theirs.stderr
     return json.loads(ours.stdout), json.loads(theirs.stdout)
@@ -355,13 +355,27 @@ all:
 """
 
 
-def test_the_listing_is_what_ansible_inventory_prints_for_ini_and_yaml(tmp_path):
+@pytest.fixture(params=["suite", "kolla-23.0.0"])
+def supported_python(request) -> str:
+    """A Python with each supported ansible-core line: the suite's (2.19, next to kolla-ansible 22.2.0) and
+    kolla-ansible 23.0.0's venv (2.21), where the private encoder the listing uses may differ."""
+    if request.param == "suite":
+        return sys.executable
+    from tests.support.kolla import KollaUnavailable, _unavailable, kolla_install
+
+    try:
+        return str(kolla_install("23.0.0", collections=False).python)
+    except KollaUnavailable as error:
+        _unavailable(str(error))
+
+
+def test_the_listing_is_what_ansible_inventory_prints_for_ini_and_yaml(tmp_path, supported_python):
     env = ansible_env(tmp_path)
     for name, text in (("hosts.ini", INI_INVENTORY), ("hosts.yml", YAML_INVENTORY)):
         inventory = tmp_path / name
         inventory.write_text(text)
 
-        ours, theirs = listings(inventory, env)
+        ours, theirs = listings(inventory, env, supported_python)
 
         assert ours == theirs, name
     assert theirs["_meta"]["hostvars"]["api2"]["glance_image_import_plugins"] == [
@@ -536,3 +550,19 @@ def test_the_facts_script_reads_files_the_glance_users_home_overrides_and_old_fi
                                                                              "minutes": 1}}, None) == {
         "files": {}, "homes": {"no-such-user": None}, "override_directories": {"directories": [], "files": []},
         "old_files": {str(tmp_path / "gone"): {"error": "No such file or directory"}}}
+
+
+def test_without_a_listing_testinfra_runs_ansible_inventory_itself(tmp_path):
+    """The fallback where ansible-core has no private inventory_legacy encoder: slower, same hosts."""
+    from testinfra.utils.ansible_runner import AnsibleRunner
+
+    from xdeploy_glance.verify.inventory_list import hand_to_testinfra
+
+    inventory = tmp_path / "hosts.ini"
+    inventory.write_text(INI_INVENTORY)
+    hand_to_testinfra(str(inventory), None)
+    runner = AnsibleRunner.get_runner(str(inventory))
+
+    assert "inventory" not in vars(runner)  # not handed over: computed by running ansible-inventory when needed
+    assert runner.get_hosts("glance-api") == ["ctl1", "ctl2"]
+    assert runner.get_variables("ctl1")["glance_staging_concurrent_imports"] == 3

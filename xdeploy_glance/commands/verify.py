@@ -78,7 +78,7 @@ class PreparedVerify:
     pytest_arguments: tuple[str, ...]
     inputs: Any  # xdeploy_glance.verify.inputs.VerifyInputs, handed to the plugin as a plugin object
     inventory: str
-    inventory_listing: dict  # what `ansible-inventory --list` prints, for testinfra
+    inventory_listing: dict | None  # what `ansible-inventory --list` prints, for testinfra (None: it runs that)
     become: bool
 
     def run(self) -> int:
@@ -192,7 +192,7 @@ def _working_directory(directory: str) -> Iterator[None]:
         os.chdir(previous)
 
 
-def inventory_for_testinfra(inventory: str, limit: str | None) -> tuple[list[str], dict]:
+def inventory_for_testinfra(inventory: str, limit: str | None) -> tuple[list[str], dict | None]:
     """The glance-api hosts narrowed by --limit with Ansible's own pattern rules, and the inventory as
     `ansible-inventory --list` prints it (for testinfra), from one parse."""
     from ..cli import UsageError
