@@ -552,10 +552,11 @@ def test_the_facts_script_reads_files_the_glance_users_home_overrides_and_old_fi
         "old_files": {str(tmp_path / "gone"): {"error": "No such file or directory"}}}
 
 
-def test_without_a_listing_testinfra_runs_ansible_inventory_itself(tmp_path):
+def test_without_a_listing_testinfra_runs_ansible_inventory_itself(tmp_path, monkeypatch):
     """The fallback where ansible-core has no private inventory_legacy encoder: slower, same hosts."""
     from testinfra.utils.ansible_runner import AnsibleRunner
 
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")  # as verify sets it
     from xdeploy_glance.verify.inventory_list import hand_to_testinfra
 
     inventory = tmp_path / "hosts.ini"

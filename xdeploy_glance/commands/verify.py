@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -167,7 +168,9 @@ def _import_what_the_run_needs() -> None:
 def _environment(become: bool) -> Iterator[None]:
     """What the run reads from the environment, set for its duration only."""
     # only PLUGINS: other pytest plugins installed here cannot change the checks
-    changes = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    changes = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+               # testinfra runs ansible-inventory where the inventory was not handed to it: this install's
+               "PATH": os.pathsep.join(filter(None, (str(Path(sys.executable).parent), os.environ.get("PATH"))))}
     if become:  # testinfra's backends read it for every host, over the inventory's ansible_become
         changes["ANSIBLE_BECOME"] = "true"
     saved = {name: os.environ.get(name) for name in changes}
