@@ -151,3 +151,63 @@ def test_invalid_globals_stop_before_kolla_writes_anything(deployment, tmp_path)
     assert f"{deployment['globals']}:" in output and "import-method-unknown" in output
     assert "variable-misspelled" in output
     assert not inventory.config_dir("api1").exists()
+
+
+# kolla scenarios: what kolla alone writes must still be there, next to the plugin's options.
+SCENARIOS = {
+    "file-backend-2-hosts-shared": ({"glance_file_datadir_volume": "/srv/glance-shared"},
+                                    ["[file]", "filesystem_store_datadir = /var/lib/glance/images/"]),
+    "ceph": ({"glance_backend_ceph": "yes"}, ["rbd:rbd", "[rbd]"]),
+    "tls-ceilometer": ({"kolla_enable_tls_internal": "yes", "kolla_enable_tls_external": "yes",
+                        "enable_ceilometer": "yes"},
+                       ["driver = messagingv2", "www_authenticate_uri = https://", "auth_url = https://"]),
+    "cinder-image-cache": ({"enable_cinder": "yes", "enable_glance_image_cache": "yes"},
+                           ["cinder:cinder", "image_cache_dir = /var/lib/glance/image-cache",
+                            "flavor = keystone+cachemanagement"]),
+}
+
+
+@needs_root
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_kolla_scenarios_keep_kolla_s_options_and_add_the_plugin_s(deployment, tmp_path, scenario):
+    kolla_values, kolla_lines = SCENARIOS[scenario]
+    deployment["globals"].write_text(deployment["globals"].read_text()
+                                     + "".join(f'{name}: "{value}"\n' for name, value in kolla_values.items()))
+    hosts = ["api1", "api2"] if scenario.startswith("file-backend-2") else ["api1"]
+    inventory = local_inventory(tmp_path / "inventory" / "hosts", hosts, version=deployment["version"])
+    if scenario == "ceph":  # kolla's external_ceph.yml copies the operator's ceph files
+        for name in ("ceph.conf", "ceph.client.glance.keyring"):
+            (deployment["custom"] / "glance" / name).write_text("[global]\nfsid = 0\n")
+
+    site(deployment, inventory, "config").check()
+
+    for host in hosts:
+        conf = (inventory.config_dir(host) / "glance-api.conf").read_text()
+        for line in kolla_lines + ["enabled_import_methods = [web-download,glance-direct]",
+                                   f"worker_self_reference_url = http://{inventory.addresses[host]}:9292"]:
+            assert line in conf, (host, line)
+        assert (inventory.config_dir(host) / "glance-image-import.conf").is_file()
+
+
+@needs_root
+def test_operator_overrides_win_at_every_level_of_kolla_s_chain(deployment, tmp_path):
+    custom = deployment["custom"]
+    (custom / "global.conf").write_text("[import_filtering_opts]\nallowed_ports = [443]\n")
+    (custom / "glance.conf").write_text("[DEFAULT]\nimage_size_cap = 2147483648\n")
+    (custom / "glance" / "glance-api.conf").write_text("[wsgi]\ntask_pool_threads = 4\n")
+    (custom / "glance" / "api1").mkdir()
+    (custom / "glance" / "api1" / "glance-api.conf").write_text("[DEFAULT]\nenabled_import_methods = [glance-direct]\n")
+    (custom / "glance" / "glance-image-import.conf").write_text("[image_conversion]\noutput_format = qcow2\n")
+    inventory = local_inventory(tmp_path / "inventory" / "hosts", ["api1"], version=deployment["version"])
+
+    site(deployment, inventory, "config").check()
+
+    conf = (inventory.config_dir("api1") / "glance-api.conf").read_text()
+    for line in ("allowed_ports = [443]", "image_size_cap = 2147483648", "task_pool_threads = 4",
+                 "enabled_import_methods = [glance-direct]"):
+        assert line in conf, line
+    image_import = (inventory.config_dir("api1") / "glance-image-import.conf").read_text()
+    assert "output_format = qcow2" in image_import  # the operator's file wins per key
+    assert "image_import_plugins = [image_conversion,inject_image_metadata]" in image_import  # the plugin's stays
+    assert (custom / "glance" / "glance-image-import.conf").read_text() == (
+        "[image_conversion]\noutput_format = qcow2\n")  # and the operator's file is untouched
