@@ -98,3 +98,18 @@ def test_the_fake_tree_is_one_integrate_accepts(tmp_path):
 
     assert run.returncode == 0, run.stdout + run.stderr
     assert "xdeploy.glance.glance_import" in (tree / "site.yml").read_text()
+
+
+def test_a_billion_laughs_globals_file_is_refused_before_ansible_reads_it(tmp_path):
+    """Issue 16 #17: Ansible's loader has no alias limit; the validator's loader refuses the file first."""
+    _, inventory = globals_and_inventory(tmp_path)
+    bomb = tmp_path / "bomb.yml"
+    levels = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    levels += [f"a{i}: &a{i} [{', '.join(f'*a{i - 1}' for _ in range(9))}]" for i in range(1, 10)]
+    bomb.write_text("\n".join(levels) + "\n")
+
+    run = reconfigure(tmp_path, "-c", str(bomb), "-i", str(inventory), "--ansible-dir", str(fake_kolla_tree(tmp_path / "t")))
+
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "ansible-playbook was not started" in run.stderr
+    assert_no_ansible(run)

@@ -78,3 +78,14 @@ def test_the_plugin_s_own_files_are_never_blamed(tmp_path, capsys):
 
     assert code == 0, err
     assert "xdeploy-glance/glance" not in err
+
+
+def test_an_empty_output_directory_is_a_usage_error_not_the_current_directory(tmp_path, capsys, monkeypatch):
+    """Issue 16 #18: `-o ''` used to write into the current directory."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "globals.yml").write_text(GLOBALS)
+
+    code = main(["render", "-c", "globals.yml", "-o", ""])
+
+    assert code == 2 and "-o needs a directory" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["globals.yml"]

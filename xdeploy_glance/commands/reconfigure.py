@@ -93,6 +93,11 @@ def run(args: argparse.Namespace) -> int:
     if not inventory.exists():
         raise UsageError(f"{args.inventory}: no such inventory")
     passwords = Path(passwords_path(args)).absolute()
+    try:
+        if not _loadable(files, passwords):
+            return 1
+    except InputError as error:
+        raise UsageError(str(error)) from None
     tree = args.ansible_dir or default_ansible_dir()
     try:
         plan = integration.plan(tree)
@@ -118,6 +123,31 @@ def run(args: argparse.Namespace) -> int:
     print("\nxdeploy-glance reconfigure: checking the hosts with `xdeploy-glance verify` (--no-verify skips this)",
           flush=True)
     return verifying.result().run()  # result() raises verify's usage errors (exit 2)
+
+
+def _loadable(files: list[Path], passwords: Path) -> bool:
+    """The globals and passwords read with the validator's limits before Ansible reads them without any.
+
+    Ansible's own loader has no limit on aliases or size: a billion-laughs globals.yml would tie up
+    ansible-playbook for minutes before the play's validation could refuse it (issue 16 #17). Only
+    what stops the files from being read is reported here; the play validates the rest.
+    """
+    from .. import __version__
+    from ..checker import load_globals
+    from ..findings import Finding, Severity, has_errors
+    from ..render import passwords as passwords_yml
+    from ..reporters import REPORTERS, Report
+
+    merged, findings = load_globals([str(path) for path in files])
+    if merged is not None and passwords.is_file():
+        findings += [f for f in passwords_yml.load(str(passwords), merged.values)[1] if f.severity is Severity.ERROR]
+    if not has_errors(findings):
+        return True
+    sys.stderr.write(REPORTERS["text"](Report(findings=tuple(sorted(findings, key=Finding.sort_key)),
+                                              files=tuple(str(path) for path in files), tool_version=__version__)))
+    sys.stderr.write("xdeploy-glance reconfigure: the files cannot be read as Ansible would; ansible-playbook "
+                     "was not started\n")
+    return False
 
 
 def default_ansible_dir() -> Path:

@@ -88,6 +88,8 @@ def run(args: argparse.Namespace) -> int:
     from ..render.masking import mask_line
     from ..reporters import REPORTERS, Report
 
+    if not args.output_dir.strip():  # Path("") is the current directory (issue 16 #18)
+        raise UsageError("-o needs a directory; an empty one would write into the current directory")
     if args.check_glance and not deep_check.available():
         raise UsageError("--check-glance needs Glance's option definitions, but the glance package is not "
                          "importable here: pip install 'xdeploy-glance[glance]'")

@@ -21,9 +21,13 @@ in turn with every metadata operation waiting behind it.
 from __future__ import annotations
 
 import difflib
+import glob
 import os
+import signal
 import stat
 import tempfile
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -54,6 +58,10 @@ def write_files(directory: Path, files: Sequence[RenderedFile]) -> list[Path]:
     """
     pending = [(directory / rendered.path, rendered.text.encode("utf-8")) for rendered in files]
     pending = [(target, data) for target, data in pending if not _already_written(target, data)]
+    for parent in dict.fromkeys(target.parent for target, _ in pending):
+        if parent.is_dir():
+            _remove_stale_temporaries(parent, [target.name for target, _ in pending if target.parent == parent])
+    previous_handlers = _interruptible()
     staged: list[tuple[str, Path]] = []
     synced_directories: set[Path] = set()
     target = directory
@@ -84,7 +92,56 @@ def write_files(directory: Path, files: Sequence[RenderedFile]) -> list[Path]:
         for temporary, _ in staged:
             _remove(temporary)
         raise WriteError(f"cannot write {target}: {exc.strerror or exc}; the previous files are unchanged") from exc
+    except BaseException as interruption:  # interrupted: no temporary copy is left behind
+        for temporary, _ in staged:
+            _remove(temporary)
+        if isinstance(interruption, _Interrupted):  # then end as the signal would have ended the process
+            _restore(previous_handlers)
+            os.kill(os.getpid(), interruption.signum)
+        raise
+    finally:
+        _restore(previous_handlers)
     return [target for _, target in staged]
+
+
+# Signals whose default action ends the process without running cleanup code; SIGKILL cannot be
+# caught, so what it leaves behind is removed by the next write into the same directory.
+_CAUGHT = (signal.SIGTERM, signal.SIGHUP)
+STALE_AFTER_SECONDS = 60  # far longer than any write takes: an older temporary file's writer is gone
+
+
+class _Interrupted(BaseException):
+    def __init__(self, signum: int):
+        super().__init__(f"interrupted by signal {signum}")
+        self.signum = signum
+
+
+def _interruptible() -> dict:
+    """While files are written, SIGTERM and SIGHUP raise, so the cleanup above runs; then they act as before."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+
+    def interrupt(signum, frame):
+        raise _Interrupted(signum)
+
+    return {signum: signal.signal(signum, interrupt) for signum in _CAUGHT}
+
+
+def _restore(handlers: dict) -> None:
+    for signum, handler in handlers.items():
+        signal.signal(signum, handler)
+
+
+def _remove_stale_temporaries(directory: Path, names: Iterable[str]) -> None:
+    """Temporary copies an earlier, killed write left in `directory` (they may hold secrets)."""
+    now = time.time()
+    for name in set(names):
+        for leftover in directory.glob(f".{glob.escape(name)}.*.tmp"):
+            try:
+                if now - leftover.lstat().st_mtime > STALE_AFTER_SECONDS:
+                    leftover.unlink()
+            except OSError:
+                pass
 
 
 def _already_written(target: Path, data: bytes) -> bool:
