@@ -4,7 +4,7 @@ Each stage only reads what the previous one produced; nothing here formats outpu
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from . import schema
@@ -90,6 +90,20 @@ def recheck(result: CheckResult, values: Mapping[str, Any]) -> CheckResult:
     rules = [rule for rule in RULES if not changed.keys().isdisjoint(rule.VARIABLES)]
     findings.extend(_rule_findings(context, rules, unusable))
     return CheckResult(tuple(sorted(findings, key=Finding.sort_key)), settings, merged)
+
+
+def with_host(result: CheckResult, host: HostVars) -> tuple[CheckResult, list[Finding]]:
+    """The check of one host: its own variables apply where the globals do not set them (Ansible's
+    precedence as kolla runs it: the globals are extra vars). Returns the host's check and the
+    findings it adds to the globals' own (same rule, variable and message counts as the same), with
+    the host named."""
+    own = {name: value for name, value in host.variables.items()
+           if name in result.settings and name not in result.merged.values}
+    if not own:
+        return result, []
+    checked = recheck(result, own)
+    known = {(f.rule, f.variable, f.message) for f in result.findings}
+    return checked, [replace(f, host=host.name) for f in checked.findings if (f.rule, f.variable, f.message) not in known]
 
 
 def _check_values(values: Mapping[str, Any], merged: MergedGlobals) -> tuple[list[Finding], set[str]]:

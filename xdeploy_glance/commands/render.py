@@ -126,10 +126,8 @@ def run(args: argparse.Namespace) -> int:
         rendered.extend(outcome.files)
         documents.update(outcome.documents)
     if not has_errors(findings) and args.standalone:
-        # A host's own finding is new when the globals alone do not have it in the same words.
-        global_findings = {(f.rule, f.variable, f.message) for f in findings}
         for host in targets:
-            settings, host_findings = _host_settings(result, host, global_findings)
+            settings, host_findings = _host_settings(result, host)
             findings.extend(host_findings)
             if settings is None:
                 continue
@@ -199,24 +197,14 @@ def _refuse_templated(finding):
                    hint="render through the Ansible role, or write the literal value")
 
 
-def _host_settings(result, host, global_findings: set[tuple]):
-    """(Settings, findings) for one host: its variables apply where the globals do not set them.
-
-    `global_findings` holds (rule, variable, message) of the findings about the globals alone.
-
-    Settings is None when the host's own values have errors.
-    """
-    from ..checker import recheck
+def _host_settings(result, host):
+    """(Settings, findings) for one host (checker.with_host); Settings is None when its own values have errors."""
+    from ..checker import with_host
     from ..findings import has_errors
 
-    merged = result.merged
-    own = {name: value for name, value in (host.variables.items() if host is not None else ())
-           if name in result.settings and name not in merged.values}
-    if not own:
+    if host is None:
         return result.settings, []
-    checked = recheck(result, own)
-    new = [replace(f, host=host.name) for f in checked.findings
-           if (f.rule, f.variable, f.message) not in global_findings]
+    checked, new = with_host(result, host)
     return (None if has_errors(new) else checked.settings), new
 
 

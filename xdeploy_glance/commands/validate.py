@@ -108,6 +108,9 @@ def _check(args: argparse.Namespace, docs) -> tuple[list, tuple[str, ...], objec
         try:
             sources = [str(p) for p in expand_sources(paths)]
             result = checker.run(sources, hosts, args.inventory)
+            # each host's own values (host and group vars) are checked as render and the play see them
+            host_findings = [finding for host in (hosts or ()) if result.merged is not None
+                             for finding in checker.with_host(result, host)[1]]
         except InputError as exc:
             raise UsageError(str(exc)) from exc
         if not sources:
@@ -117,6 +120,7 @@ def _check(args: argparse.Namespace, docs) -> tuple[list, tuple[str, ...], objec
             findings.extend(f if f.location else replace(f, location=Location(sources[0])) for f in result.findings)
         else:
             findings.extend(result.findings)
+        findings.extend(host_findings)
         files.extend(path for path in sources if path not in files)
     return findings, tuple(files), policy
 
