@@ -48,10 +48,23 @@ pip_install() {
     rm -f "$log"
 }
 
+# Install into a venv unless it already holds exactly this install (same requirements, same
+# pyproject.toml and setup.py: the project is installed editable, so code changes need nothing).
+install_once() {
+    local python=$1 stamp_file stamp
+    shift
+    stamp_file="$(dirname "$(dirname "$python")")/.xdeploy-glance-test-install"
+    stamp=$(printf '%s\n' "$*" | cat - pyproject.toml setup.py | sha256sum | cut -d' ' -f1)
+    [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$stamp" ] && return 0
+    rm -f "$stamp_file"
+    pip_install "$python" --upgrade pip
+    pip_install "$python" "$@"
+    echo "$stamp" >"$stamp_file"
+}
+
 VENV=${XDEPLOY_TEST_VENV:-.venv}
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-pip_install "$VENV/bin/python" --upgrade pip
-pip_install "$VENV/bin/python" -e '.[test]' 'kolla-ansible==22.2.0'
+install_once "$VENV/bin/python" -e '.[test]' 'kolla-ansible==22.2.0'
 VENV=$(cd "$VENV" && pwd)
 export XDEPLOY_KOLLA_VENV_22="$VENV"
 
@@ -71,8 +84,7 @@ if [ ! -x "$KOLLA23_VENV/bin/python" ]; then
     fi
 fi
 if [ -x "$KOLLA23_VENV/bin/python" ]; then
-    pip_install "$KOLLA23_VENV/bin/python" --upgrade pip
-    pip_install "$KOLLA23_VENV/bin/python" -e . 'kolla-ansible==23.0.0'
+    install_once "$KOLLA23_VENV/bin/python" -e . 'kolla-ansible==23.0.0'
     XDEPLOY_KOLLA_VENV_23=$(cd "$KOLLA23_VENV" && pwd)
     export XDEPLOY_KOLLA_VENV_23
 fi

@@ -89,14 +89,17 @@ nothing is written on the host outside the container directory (files there are 
 42415). ``kolla_toolbox`` (Keystone registration, database) and every other engine call are
 no-ops that report ok; ``kolla_container_facts`` reports no containers.
 
-Collections: kolla's group_vars use ``ansible.utils.ipaddr``; that is the only collection
-``site.yml --tags glance`` needs (the stand-ins replace what would run openstack.cloud and
-mysql modules in kolla_toolbox). Galaxy is unreachable, so ensure_collections(version) takes it
-from the ``ansible`` community package's wheel of the matching ansible-core line (12.3.0 for
-2.19, 14.5.0 for 2.21), downloaded once with ``pip download --no-deps`` and cached under
-${XDEPLOY_GLANCE_CACHE:-$HOME/.cache/xdeploy-glance}, like ensure_set_configs() does for kolla's
-set_configs.py. Both use a lock and a completion marker. ``python -m tests.support.kolla prepare``
-fills the caches (scripts/test.sh runs it).
+Collections: ``site.yml --tags glance`` needs two. ``ansible.utils``: group_vars/all/common.yml
+uses its ``ipaddr`` filter. ``ansible.posix``: under --tags glance, kolla's loadbalancer play
+includes the haproxy-config role for glance, whose ``ansible.posix.firewalld`` task must resolve
+when the role is loaded, even though it is skipped. (openstack.cloud and the mysql modules are
+only names that kolla_toolbox runs inside its container; community.docker / containers.podman
+are named only by tasks that never load under --tags glance.) Galaxy is unreachable, so
+ensure_collections(version) takes them from the ``ansible`` community package's wheel of the
+matching ansible-core line (12.3.0 for 2.19, 14.5.0 for 2.21), downloaded once with
+``pip download --no-deps`` and cached under ${XDEPLOY_GLANCE_CACHE:-$HOME/.cache/xdeploy-glance},
+like ensure_set_configs() does for kolla's set_configs.py. Both use a lock and a completion
+marker. ``python -m tests.support.kolla prepare`` fills the caches (scripts/test.sh runs it).
 """
 from __future__ import annotations
 
