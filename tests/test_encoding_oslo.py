@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from xdeploy_glance.render import encoding
+from xdeploy_glance import oslo_encoding as encoding
 
 pytestmark = pytest.mark.glance
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from xdeploy_glance.render import encoding
-from xdeploy_glance.render.encoding import Encoded, UnsafeValue
+from xdeploy_glance import oslo_encoding as encoding
+from xdeploy_glance.oslo_encoding import Encoded, UnsafeValue
 
 
 def test_bounded_lists_get_brackets_and_plain_lists_do_not():

@@ -13,7 +13,7 @@ from ..findings import Finding, Severity, has_errors
 from ..rules.base import HostVars
 from ..settings import Settings
 from . import checks, effective, overrides, values
-from .encoding import Encoded
+from ..oslo_encoding import Encoded
 from .output import RenderedFile
 
 TEMPLATES = {overrides.API_CONF: "glance-api.conf.j2", overrides.IMPORT_CONF: "glance-image-import.conf.j2"}
@@ -114,8 +114,9 @@ def render_inputs(settings: Settings, overrides_dir: Path | None = None, hosts: 
                     merged.merge(override)
             documents[name] = merged
         operator = {name: _operator_settings(document) for name, document in documents.items()}
+        named_stores = checks.kolla_backends(settings, documents[overrides.API_CONF])
         for name, document in operator.items():
-            findings.extend(checks.wrong_sections(document, name, {}, host))
+            findings.extend(checks.wrong_sections(document, name, {}, host, named_stores))
         findings.extend(checks.overridden_by_import_conf(operator[overrides.API_CONF],
                                                          documents[overrides.IMPORT_CONF], host))
         if checked is not None:

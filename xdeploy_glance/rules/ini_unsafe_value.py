@@ -13,7 +13,7 @@ through renders safely.
 """
 from .base import Problem, RuleContext, Severity
 from .. import schema
-from ..render import encoding
+from .. import oslo_encoding as encoding
 
 ID = "ini-unsafe-value"
 SEVERITY = Severity.ERROR

@@ -1,0 +1,1 @@
+"""Developer tools that ship with the package but are no part of a command."""
