@@ -5,12 +5,12 @@ import pytest
 
 from tests.support.cases import actual_findings, case_dirs, expected_findings
 from xdeploy_glance import checker
-from xdeploy_glance.inventory import glance_api_hosts
+from xdeploy_glance.commands.common import load_hosts
 
 
 def _run(case):
     inventory = case / "inventory.ini"
-    hosts = glance_api_hosts(str(inventory)) if inventory.exists() else None
+    hosts = load_hosts(str(inventory)) if inventory.exists() else None  # as validate -i loads it
     return checker.run([str(case / "globals.yml")], hosts, str(inventory) if hosts is not None else None)
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .findings import Location
 from .rules.base import HostVars
 
 GROUP = "glance-api"  # kolla's group name, hyphen included
@@ -17,6 +18,10 @@ GROUP = "glance-api"  # kolla's group name, hyphen included
 
 class InventoryError(Exception):
     pass
+
+
+class GroupMissing(InventoryError):
+    """The inventory parses, but has no such group: a finding (glance-api-group-missing), not a usage error."""
 
 
 def glance_api_hosts(path: str, group: str = GROUP) -> tuple[HostVars, ...]:
@@ -31,14 +36,32 @@ def glance_api_hosts(path: str, group: str = GROUP) -> tuple[HostVars, ...]:
             # Ansible only warns about a source none of its plugins can read, and goes on with no hosts
             raise InventoryError(f"{path}: Ansible cannot parse it as an inventory (it finds no host and no group)")
         if group not in parsed.manager.groups:
-            raise InventoryError(f"{path}: no group {group!r} (kolla's name for the Glance API hosts)")
+            raise GroupMissing(f"{path}: no group {group!r} (kolla's name for the Glance API hosts)")
         hosts = []
         for host in parsed.manager.groups[group].get_hosts():
             variables = parsed.variables.get_vars(host=host, include_hostvars=False)
-            hosts.append(HostVars(host.name, {k: v for k, v in variables.items() if k.startswith("glance_")}))
+            own = {k: v for k, v in variables.items() if k.startswith("glance_")}
+            hosts.append(HostVars(host.name, own, _locations(own)))
     except AnsibleError as exc:
         raise InventoryError(f"{path}: {exc}") from exc
     return tuple(hosts)
+
+
+def _locations(variables: dict[str, Any]) -> dict[str, Location]:
+    """Where the inventory sets each value: the file and line ansible-core (2.19 and later) tags it with.
+
+    Older ansible-core has no such tags: the values then carry no location.
+    """
+    try:
+        from ansible._internal._datatag._tags import Origin  # tags of Ansible's own loaders; no public API yet
+    except ImportError:
+        return {}
+    locations = {}
+    for name, value in variables.items():
+        origin = Origin.get_tag(value) or Origin.get_tag(name)
+        if origin is not None and origin.path:
+            locations[name] = Location(str(origin.path), origin.line_num or 0, origin.col_num or 0)
+    return locations
 
 
 @dataclass(frozen=True)

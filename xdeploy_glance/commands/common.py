@@ -90,13 +90,19 @@ def overrides_path(args: argparse.Namespace, globals_values) -> tuple[Path, bool
 
 
 def load_hosts(inventory: str | None):
-    """The glance-api hosts of an inventory, or None without one."""
+    """The glance-api hosts of an inventory, or None without one.
+
+    An inventory without the glance-api group gives no hosts: the validator reports it
+    (glance-api-group-missing), as kolla's precheck would. One Ansible cannot read is a usage error.
+    """
     if inventory is None:
         return None
-    from ..inventory import InventoryError, glance_api_hosts
+    from ..inventory import GroupMissing, InventoryError, glance_api_hosts
 
     try:
         return glance_api_hosts(inventory)
+    except GroupMissing:
+        return ()
     except InventoryError as exc:
         raise UsageError(str(exc)) from exc
 

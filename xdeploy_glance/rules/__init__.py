@@ -13,6 +13,8 @@ from . import (
     file_store_invalid,
     filter_allow_and_deny,
     filter_host_invalid,
+    glance_api_group_missing,
+    glance_api_single_host,
     glance_download_ports,
     import_method_unknown,
     import_plugin_unknown,
@@ -64,6 +66,8 @@ RULES: tuple[ModuleType, ...] = (
     value_empty,
     variable_misspelled,
     multi_node_staging,
+    glance_api_single_host,
+    glance_api_group_missing,
     config_directory_path,
 )
 

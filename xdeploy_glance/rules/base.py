@@ -23,6 +23,8 @@ class HostVars:
 
     name: str
     variables: Mapping[str, Any] = field(default_factory=dict)
+    # where the inventory sets each of `variables` (file and line, where Ansible's inventory gives one)
+    locations: Mapping[str, Location] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -60,10 +62,38 @@ def unknown_choices(context: "RuleContext", name: str):
             yield item, schema.did_you_mean(str(item), choices), choices
 
 
+# kolla-ansible's glance_file_datadir_volume default: a named volume, local to each host.
+NAMED_GLANCE_VOLUME = "glance"
+
+
+def kolla_api_hosts(context: "RuleContext") -> tuple[HostVars, ...]:
+    """The glance-api hosts on which kolla runs glance-api (kolla's glance_api_hosts, group_vars/all/glance.yml):
+    only the first with the file store on the named volume `glance`, else all of them."""
+    hosts = context.hosts or ()
+    if runs_on_first_host_only(context.settings):
+        return hosts[:1]
+    return hosts
+
+
+def runs_on_first_host_only(settings: Settings) -> bool:
+    """kolla's condition for glance_api_hosts = [first glance-api host]."""
+    return bool(settings.value("glance_backend_file")) and settings.value("glance_file_datadir_volume") == NAMED_GLANCE_VOLUME
+
+
+def deciding_location(context: "RuleContext", names) -> Location | None:
+    """The location of the first of `names` the operator set, else the inventory's."""
+    for name in names:
+        location = context.locate(name)
+        if location is not None:
+            return location
+    return Location(context.inventory) if context.inventory else None
+
+
 def is_within(path: str, other: str) -> bool:
     """True when `path` equals `other` or lies below it (both absolute, normalized)."""
     path, other = posixpath.normpath(path), posixpath.normpath(other)
     return path == other or path.startswith(other.rstrip("/") + "/")
 
 
-__all__ = ["RuleContext", "HostVars", "Problem", "Severity", "is_within", "unknown_choices"]
+__all__ = ["RuleContext", "HostVars", "Problem", "Severity", "deciding_location", "is_within", "kolla_api_hosts",
+           "runs_on_first_host_only", "unknown_choices"]
