@@ -134,3 +134,16 @@ def test_the_finding_points_at_the_variable_that_decides_glance_api_hosts(tmp_pa
     [finding] = [f for f in result.findings if f.rule == "glance-api-single-host"]
     assert (finding.line, finding.variable) == (2, "glance_file_datadir_volume")
     assert "api2 runs no glance-api" in finding.message and "Ceph" in finding.hint
+
+
+def test_a_finding_about_a_host_s_own_value_points_at_the_inventory_line(tmp_path, capsys):
+    (tmp_path / "globals.yml").write_text('glance_enabled_import_methods: "glance-direct"\n')
+    inventory = tmp_path / "inventory"
+    inventory.write_text("[glance-api]\napi1 glance_staging_store_uri=file:///etc\n")
+
+    code = main(["validate", "-c", str(tmp_path / "globals.yml"), "-i", str(inventory)])
+
+    out = capsys.readouterr().out
+    assert code == 1
+    assert f"{inventory}:2:0: error [staging-system-directory] glance_staging_store_uri" in out
+    assert "(host api1)" in out

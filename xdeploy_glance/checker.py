@@ -103,7 +103,9 @@ def with_host(result: CheckResult, host: HostVars) -> tuple[CheckResult, list[Fi
         return result, []
     checked = recheck(result, own)
     known = {(f.rule, f.variable, f.message) for f in result.findings}
-    return checked, [replace(f, host=host.name) for f in checked.findings if (f.rule, f.variable, f.message) not in known]
+    # a host's own value is located where the inventory sets it (HostVars.locations), when Ansible tells
+    return checked, [replace(f, host=host.name, location=f.location or host.locations.get(f.variable))
+                     for f in checked.findings if (f.rule, f.variable, f.message) not in known]
 
 
 def _check_values(values: Mapping[str, Any], merged: MergedGlobals) -> tuple[list[Finding], set[str]]:
