@@ -7,7 +7,6 @@ copy of kolla's tree, then kolla's own site.yml runs with --tags glance on local
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 
@@ -16,8 +15,8 @@ import pytest
 from tests.support.kolla import GLANCE_PLAY, copy_tree, kolla, local_inventory  # noqa: F401
 from tests.support.kolla import run_site, write_globals, write_passwords
 
-pytestmark = [pytest.mark.kolla, pytest.mark.root]
-needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="staging ownership and the container stand-in need root")
+pytestmark = [pytest.mark.kolla]
+needs_root = pytest.mark.root(reason="staging ownership and the container stand-in need root")
 PLUGIN_PLAY = "Apply role glance_import"
 IMPORT_GLOBALS = {
     "glance_enabled_import_methods": "web-download,glance-direct",

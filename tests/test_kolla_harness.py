@@ -7,15 +7,14 @@ when the config changes; with the file backend kolla configures only the first g
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 
 from tests.support.kolla import GLANCE_PLAY, copy_tree, kolla, kolla_tree, local_inventory  # noqa: F401
 from tests.support.kolla import run_site, write_globals, write_passwords
 
-pytestmark = [pytest.mark.kolla, pytest.mark.root]
-needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="the container stand-in needs root (unshare -m)")
+pytestmark = [pytest.mark.kolla]
+needs_root = pytest.mark.root(reason="the container stand-in needs root (unshare -m)")
 
 
 @pytest.fixture

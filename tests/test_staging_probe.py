@@ -8,7 +8,7 @@ import pytest
 
 from tests.support.ansible_run import local_inventory, run_playbook
 
-pytestmark = [pytest.mark.root, pytest.mark.skipif(os.geteuid() != 0, reason="needs root to mount filesystems")]
+pytestmark = [pytest.mark.root(reason="needs root to mount filesystems")]
 
 PLAYBOOK = Path(__file__).parent / "playbooks" / "probe.yml"
 MIB = 1024 * 1024

@@ -237,7 +237,8 @@ def test_cli_rejects_a_bad_age_and_missing_globals(capsys, tmp_path):
         2, f"xdeploy-glance verify: error: {missing}: no such file or directory\n")
 
 
-def test_an_unreachable_host_fails_every_check_with_the_reason(tmp_path):
+def test_an_unreachable_host_is_reported_once_with_the_reason(tmp_path):
+    """Issue 14 #9: an unreachable host was repeated once per check (8 times); now one host-reachable line."""
     with socket.socket() as probe:  # a port nothing listens on once the socket is closed
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -250,12 +251,10 @@ def test_an_unreachable_host_fails_every_check_with_the_reason(tmp_path):
     run = run_verify(tmp_path, REPO / "examples" / "globals.yml", inventory)
 
     assert run.returncode == 1, run.describe()
-    assert {check for _, check in run.table} == {
-        "import-conf-in-config-json", "import-options-deployed", "no-config-overrides", "staging-directory", "staging-not-world-readable", "staging-free-space",
-        "staging-rotational-policy", "staging-shared"}
-    for (host, check), (outcome, message) in run.table.items():
-        assert host == "down1" and outcome == "ERROR", (check, outcome)  # the facts fixture could not run
-        assert message == f"cannot reach down1: ssh: connect to host 127.0.0.1 port {port}: Connection refused"
+    assert run.table == {("down1", "host-reachable"): (
+        "ERROR", f"cannot reach down1: ssh: connect to host 127.0.0.1 port {port}: Connection refused")}
+    assert run.stdout.count("Connection refused") == 1, run.describe()
+    assert run.stdout.splitlines()[-1].startswith("==") and "1 host(s) not reachable: down1" in run.stdout
 
 
 # No `ansible` or `ansible-inventory` process: PATH first has ones that fail loudly and leave a mark.
@@ -456,8 +455,9 @@ def test_verify_runs_no_ansible_process_for_local_and_remote_hosts(tmp_path, fai
     assert run.table[("here", "import-options-deployed")] == (
         "FAILED", f"cannot read {tmp_path}/kolla/glance-api/glance-api.conf: No such file or directory; "
                   "kolla's glance role writes it (genconfig or reconfigure, with the plugin integrated)")
-    assert run.table[("down1", "staging-directory")] == (
+    assert run.table[("down1", "host-reachable")] == (
         "ERROR", f"cannot reach down1: ssh: connect to host 127.0.0.1 port {port}: Connection refused")
+    assert run.outcomes("down1") == {"host-reachable": "ERROR"}
 
 
 # reconfigure prepares verify while its play runs, and runs it afterwards, in its own process.
@@ -489,8 +489,8 @@ def test_prepare_in_a_thread_then_run_in_process(tmp_path, capsys):
         "FAILED", f"cannot read {tmp_path}/kolla/glance-api/config.json: No such file or directory; "
                   "kolla's glance role writes it (genconfig or reconfigure, with the plugin integrated)")
     assert Path.cwd() == working_directory  # pytest ran in an empty directory of its own meanwhile
-    cases = [case.get("name") for case in ElementTree.parse(report).getroot().iter("testcase")]
-    assert "test_staging_not_world_readable[ansible://here]" in cases
+    cases = [(case.get("classname"), case.get("name")) for case in ElementTree.parse(report).getroot().iter("testcase")]
+    assert ("here", "staging-not-world-readable") in cases
 
 
 def test_prepare_raises_usage_errors_before_any_host_is_looked_at(tmp_path):

@@ -19,7 +19,7 @@ import pytest
 from tests.support.deployment import SECRETS, Deployment, local_deployment, write_kolla_glance_files
 from tests.support.verify_run import run_verify
 
-pytestmark = [pytest.mark.root, pytest.mark.skipif(os.geteuid() != 0, reason="needs root to mount filesystems")]
+pytestmark = [pytest.mark.root(reason="needs root to mount filesystems")]
 
 MIB = 1024 * 1024
 STAGING_CHECKS = ("staging-directory", "staging-not-world-readable", "staging-free-space",
@@ -38,10 +38,13 @@ def all_passed(*checks: str) -> dict[str, str]:
     return {check: "passed" for check in checks}
 
 
-def junit_name(check: str, host: str) -> str:
-    """import-options-deployed, api1 -> test_import_options_deployed[ansible://api1]"""
-    name, _, parameter = check.partition(" ")
-    return f"test_{name.replace('-', '_')}[ansible://{host}{'-' + parameter if parameter else ''}]"
+def junit_name(check: str, host: str) -> tuple[str, str]:
+    """A JUnit test case of verify's report: (classname, name) is (host, check id)."""
+    return host, check
+
+
+def junit_cases(report: Path) -> dict[tuple[str, str], ElementTree.Element]:
+    return {(case.get("classname"), case.get("name")): case for case in ElementTree.parse(report).iter("testcase")}
 
 
 def fill(directory: Path, leave_free: int) -> Path:
@@ -156,10 +159,10 @@ def test_local_host_passes_when_deployed_and_fails_by_name_after_each_drift(tmp_
     assert overridden.message("localhost", "no-config-overrides") == (
         f"Glance reads 1 override file(s) after glance-api.conf, and they win over it: {override}; put their "
         "settings in the globals or in kolla's override files, then remove them")
-    cases = {case.get("name"): case for case in ElementTree.parse(report).getroot().iter("testcase")}
+    cases = junit_cases(report)
     assert sorted(cases) == sorted(junit_name(check, "localhost") for check in ALL_CHECKS)
     assert [name for name, case in cases.items() if case.find("failure") is not None] == \
-        ["test_no_config_overrides[ansible://localhost]"]
+        [junit_name("no-config-overrides", "localhost")]
 
 
 def test_leftovers_are_reported_by_age_and_never_deleted(tmp_path, deployment):
@@ -219,7 +222,7 @@ def test_ssh_hosts_each_fail_by_name_after_their_own_drift(tmp_path, ssh_hosts):
     assert drifted.message("api2", "no-config-overrides").startswith(
         f"Glance reads 1 override file(s) after glance-api.conf, and they win over it: "
         f"{config_directory}/glance-api.conf.d/zz.conf;")
-    cases = [case.get("name") for case in ElementTree.parse(report).getroot().iter("testcase")]
+    cases = junit_cases(report)
     assert sorted(cases) == sorted(junit_name(check, host) for host in ("api1", "api2") for check in ALL_CHECKS)
 
     limited = run_verify(tmp_path, deployment.globals_file, hosts.inventory, "--limit", "api1")

@@ -1,4 +1,4 @@
-"""Generate docs/reference.md from the schema and the rule docstrings, so the docs cannot drift.
+"""Generate docs/reference.md from the schema, the rule docstrings and verify's check docstrings.
 
 Regenerate with: python -m xdeploy_glance.docs > docs/reference.md
 """
@@ -8,7 +8,8 @@ import json
 import sys
 
 from . import schema
-from .rules import all_docs
+from .catalogue import finding_docs
+from .verify.catalogue import check_docs
 
 
 def _default(value) -> str:
@@ -26,8 +27,13 @@ def reference_markdown() -> str:
         description = spec.description.replace("|", "\\|").replace("\n", " ")
         lines.append(f"| `{spec.name}` | {kind} | {_default(spec.default)} | {description} |")
     lines += ["", "## Rules", "", "`xdeploy-glance explain RULE` prints the same text.", ""]
-    for rule_id, doc in sorted(all_docs().items()):
+    for rule_id, doc in sorted(finding_docs().items()):
         lines += [f"### {rule_id}", "", f"Severity: {doc.severity}.", "", doc.doc, ""]
+    lines += ["## Verify checks", "", "What `xdeploy-glance verify` checks on each glance-api host, from the check "
+              "functions' docstrings in `xdeploy_glance/verify/checks/`; `xdeploy-glance explain CHECK` prints the "
+              "same text.", ""]
+    for check_id, doc in check_docs().items():
+        lines += [f"### {check_id}", "", doc.doc, ""]
     return "\n".join(lines)
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 import pytest
@@ -10,8 +9,7 @@ import pytest
 from tests.e2e.deployment import Deployment, deploy, unmount_tmpfs
 from tests.e2e.harness import GlanceClient, GlanceServer, Identity, chunked, payload
 
-pytestmark = [pytest.mark.e2e, pytest.mark.glance, pytest.mark.root,
-              pytest.mark.skipif(os.geteuid() != 0, reason="needs root to mount the staging tmpfs")]
+pytestmark = [pytest.mark.e2e, pytest.mark.glance, pytest.mark.root(reason="needs root to mount the staging tmpfs")]
 
 MiB = 1024 * 1024
 # Glance's copy_image policy is admin-only by default.

@@ -31,6 +31,8 @@ from .inputs import STASH_KEY as INPUTS_KEY, VerifyInputs
 
 MARKER = "glance_verify"
 LEFTOVERS_CHECK = "test_staging_leftovers"
+# A plugin object with this attribute true (xdeploy-glance verify's) prints the report itself.
+REPORT_OWNER = "prints_glance_report"
 _RUN = pytest.StashKey["VerifyRun"]()
 
 
@@ -42,9 +44,21 @@ class GlanceHostWarning(UserWarning):
 class CheckOutcome:
     host: str
     check: str
-    outcome: str  # passed, FAILED, ERROR, skipped
+    outcome: str  # passed, FAILED, ERROR (the check could not look), skipped
     message: str = ""
     warning: str = ""
+
+    @property
+    def status(self) -> str:
+        """The outcome in the JSON report's words: passed, failed, error, skipped."""
+        return self.outcome.lower()
+
+    @property
+    def detail(self) -> str:
+        """The failure's or skip's reason, else the warning a passed check gave, with control characters escaped."""
+        from ..reporters.base import printable
+
+        return printable(self.message or (f"warning: {self.warning}" if self.warning else ""))
 
 
 @dataclass
@@ -54,6 +68,11 @@ class VerifyRun:
     inputs: VerifyInputs
     labels: dict[str, tuple[str, str]]  # nodeid -> (host, check)
     expectations: dict  # host name -> HostExpectations, or the ExpectationError saying why it is unknowable
+    unreachable: dict[str, str] = None  # host name -> why its facts could not be gathered (reported once)
+
+    def __post_init__(self) -> None:
+        if self.unreachable is None:
+            self.unreachable = {}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -258,12 +277,13 @@ def _glance_facts_of_all_hosts(request: pytest.FixtureRequest) -> dict:
 
 
 @pytest.fixture(scope="module")
-def glance_host_facts(glance_expected, _glance_facts_of_all_hosts):
+def glance_host_facts(request: pytest.FixtureRequest, glance_expected, _glance_facts_of_all_hosts):
     """What this host has (verify.facts.HostFacts): staging probe, config files, override directories..."""
     from .facts import FactsUnavailable
 
     facts = _glance_facts_of_all_hosts[glance_expected.host]
     if isinstance(facts, FactsUnavailable):
+        _verify_run(request).unreachable.setdefault(glance_expected.host, str(facts))
         pytest.fail(str(facts), pytrace=False)
     return facts
 
@@ -316,8 +336,25 @@ def pytest_runtest_call(item: pytest.Item):
             pytest.fail(str(error), pytrace=False)
         reason = unreachable_reason(error) if isinstance(error, RuntimeError) else None
         if reason is not None:
-            pytest.fail(f"cannot reach {_host_name(_host_of(item))}: {reason}", pytrace=False)
+            name = _host_name(_host_of(item))
+            message = f"cannot reach {name}: {reason}"
+            run = item.config.stash.get(_RUN, None)
+            if run is not None:
+                run.unreachable.setdefault(name, message)
+            pytest.fail(message, pytrace=False)
         raise
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call):
+    """A check's reason is shown with control characters escaped, in pytest's own report too: a staged file
+    named with a newline must not forge a line of the output (issue 16 #13)."""
+    report = yield
+    if isinstance(report.longrepr, str) and item.get_closest_marker(MARKER):
+        from ..reporters.base import printable
+
+        report.longrepr = printable(report.longrepr)
+    return report
 
 
 class _Reporter:
@@ -349,24 +386,50 @@ class _Reporter:
         elif report.when == "call":
             self.outcomes[report.nodeid] = CheckOutcome(*label, "passed", warning=self.warnings.get(report.nodeid, ""))
 
+    def results(self) -> list[CheckOutcome]:
+        """One outcome per host and check, sorted by host (checks in run order); a host that could not be
+        looked at is one host-reachable outcome, not one failure per check with the same reason."""
+        from .catalogue import HOST_REACHABLE
+
+        run = self.config.stash.get(_RUN, None)
+        unreachable = run.unreachable if run else {}
+        results = []
+        for host in sorted({outcome.host for outcome in self.outcomes.values()}):
+            if host in unreachable:
+                results.append(CheckOutcome(host, HOST_REACHABLE, "ERROR", unreachable[host]))
+            results += [outcome for outcome in self.outcomes.values()
+                        if outcome.host == host and not (host in unreachable and outcome.message == unreachable[host])]
+        return results
+
     def pytest_terminal_summary(self, terminalreporter) -> None:
-        if not self.outcomes:
+        owned = any(getattr(plugin, REPORT_OWNER, False) is True
+                    for _, plugin in self.config.pluginmanager.list_name_plugin())
+        if not self.outcomes or owned:
             return
         terminalreporter.write_sep("=", "Glance host verification")
-        outcomes = sorted(self.outcomes.values(), key=lambda o: o.host)  # stable: checks keep their run order
-        host_width = max(len(o.host) for o in outcomes)
-        check_width = max(len(o.check) for o in outcomes)
-        for outcome in outcomes:
-            detail = outcome.message or (f"warning: {outcome.warning}" if outcome.warning else "")
-            line = f"{outcome.host:<{host_width}}  {outcome.outcome:<7}  {outcome.check:<{check_width}}"
-            terminalreporter.write_line(f"{line}  {_first_line(detail)}".rstrip())
+        for line in table(self.results()):
+            terminalreporter.write_line(line)
+
+
+def reporter(config: pytest.Config) -> _Reporter:
+    """The session's collector of outcomes."""
+    return config.pluginmanager.get_plugin("xdeploy-glance-verify-reporter")
+
+
+def table(results: list[CheckOutcome]) -> list[str]:
+    """One line per host and check: host, outcome, check id, reason (control characters escaped)."""
+    from ..reporters.base import printable
+
+    if not results:
+        return []
+    hosts = [printable(result.host) for result in results]
+    host_width = max(map(len, hosts))
+    check_width = max(len(result.check) for result in results)
+    return [f"{host:<{host_width}}  {result.outcome:<7}  {result.check:<{check_width}}  {result.detail}".rstrip()
+            for host, result in zip(hosts, results)]
 
 
 def _failure_message(report: pytest.TestReport) -> str:
     crash = getattr(report.longrepr, "reprcrash", None)
     message = crash.message if crash is not None else str(report.longrepr)
     return message.removeprefix("Failed: ")  # pytest.fail()'s own label adds nothing
-
-
-def _first_line(text: str) -> str:
-    return text.strip().splitlines()[0] if text.strip() else ""

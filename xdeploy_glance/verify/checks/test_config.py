@@ -30,7 +30,13 @@ def _deployed(glance_expected, glance_host_facts, name: str) -> str:
 
 
 def test_import_conf_in_config_json(glance_expected, glance_host_facts):
-    """config.json makes kolla_set_configs copy glance-image-import.conf to /etc/glance/glance.conf.d/."""
+    """config.json makes kolla_set_configs copy glance-image-import.conf to /etc/glance/glance.conf.d/.
+
+    kolla's glance role lists glance-image-import.conf in the glance_api container's config.json only
+    when glance_enable_interoperable_image_import is true; without it the import plugins never run,
+    whatever the file says. The plugin's play sets the flag; a value pinned false in globals.yml wins,
+    so remove it and run genconfig or reconfigure.
+    """
     text = _deployed(glance_expected, glance_host_facts, CONFIG_JSON)
     try:
         config = json.loads(text)
@@ -44,7 +50,14 @@ def test_import_conf_in_config_json(glance_expected, glance_host_facts):
 
 
 def test_import_options_deployed(glance_expected, glance_rendered, glance_host_facts):
-    """Each option the plugin owns has, in kolla's deployed files, the value the globals and overrides give."""
+    """Each option the plugin owns has, in kolla's deployed files, the value the globals and overrides give.
+
+    The options are the ones `render` writes ([DEFAULT] enabled_import_methods and image_size_cap,
+    [os_glance_staging_store], [import_filtering_opts], [wsgi], glance-image-import.conf), read from
+    {{ node_config_directory }}/glance-api/ as Glance reads them: glance-image-import.conf (in
+    glance.conf.d/) last. A difference means the host runs with other settings than the globals and
+    the operator's override files give: run genconfig or reconfigure with the plugin integrated.
+    """
     wanted = effective(glance_rendered.documents[API_CONF], glance_rendered.documents[IMPORT_CONF])
     owned = {(section, key) for name in (API_CONF, IMPORT_CONF)
              for section, key, setting in glance_rendered.documents[name].items()}
@@ -62,7 +75,13 @@ def test_import_options_deployed(glance_expected, glance_rendered, glance_host_f
 
 
 def test_no_config_overrides(glance_expected, glance_host_facts):
-    """No *.conf in a glance.conf.d/ or glance-api.conf.d/ that Glance reads after, and over, its config files."""
+    """No *.conf in a glance.conf.d/ or glance-api.conf.d/ that Glance reads after, and over, its config files.
+
+    oslo.config reads every *.conf in the glance.conf.d/ and glance-api.conf.d/ next to
+    glance-api.conf and in ~/.glance/, /etc/glance/ and /etc/ after the config files, so a stray file
+    there silently wins over what kolla deploys. Put its settings in the globals or in kolla's override
+    files (node_custom_config), then remove it.
+    """
     config_directory = glance_expected.config_directory
     # oslo.config's ~ is the home of the user Glance runs as, when that user exists on the host
     home = glance_host_facts.homes[str(glance_expected.value("glance_staging_owner"))]

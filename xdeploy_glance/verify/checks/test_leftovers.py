@@ -11,7 +11,13 @@ pytestmark = pytest.mark.glance_verify
 
 
 def test_staging_leftovers(glance_expected, glance_leftovers_older_than, glance_host_facts):
-    """No file in the staging directory named after an image is older than the threshold."""
+    """No file in the staging directory named after an image is older than the threshold.
+
+    Runs only with --leftovers-older-than AGE (90m, 24h, 7d). A staged file (named by its image id,
+    as Glance's housekeeping recognises them) that old belongs to an import that failed or is stuck,
+    and takes staging space from the next imports. The files are only listed, never deleted: check
+    the images' import tasks; Glance removes residue of deleted images when glance-api starts.
+    """
     age = glance_leftovers_older_than[1]  # the host applied the minutes when it gathered its facts
     path = glance_expected.staging_path
     old = glance_host_facts.old_files[path]

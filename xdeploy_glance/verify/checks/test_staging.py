@@ -34,7 +34,13 @@ def _existing_directory(probe) -> tuple[int, int, int]:
 
 
 def test_staging_directory(glance_expected, glance_staging_probe):
-    """The directory exists with glance_staging_owner, glance_staging_group and glance_staging_mode."""
+    """The directory exists with glance_staging_owner, glance_staging_group and glance_staging_mode.
+
+    The path is glance_staging_store_uri's; the staging role creates it with these owner, group and
+    mode. Missing, or other ones, means the role has not run on the host since the globals changed,
+    or something changed the directory since: re-run reconfigure (the role never re-owns other
+    owners' data unless glance_staging_allow_reown is true).
+    """
     uid, gid, mode = _existing_directory(glance_staging_probe)
     wanted_uid, wanted_gid = glance_staging_probe["owner_uid"], glance_staging_probe["group_gid"]
     problems = []
@@ -51,7 +57,11 @@ def test_staging_directory(glance_expected, glance_staging_probe):
 
 
 def test_staging_not_world_readable(glance_staging_probe):
-    """Staged files are customers' images: users other than the owner and group must not read or write them."""
+    """Staged files are customers' images: users other than the owner and group must not read or write them.
+
+    Fails when the staging directory's mode grants read or write to others; run chmod o-rwx on it,
+    or re-run reconfigure with a glance_staging_mode that grants nothing to others.
+    """
     mode = _existing_directory(glance_staging_probe)[2]
     granted = [word for bit, word in ((0o004, "read"), (0o002, "write")) if mode & bit]
     if granted:
@@ -61,16 +71,30 @@ def test_staging_not_world_readable(glance_staging_probe):
 
 
 def test_staging_free_space(glance_expected, glance_staging_probe):
-    """Free space covers the requirement, computed by the same code as the role's capacity check."""
+    """Free space covers the requirement, computed by the same code as the role's capacity check.
+
+    The requirement is glance_staging_concurrent_imports imports of the largest image, with the
+    copies the import plugins write, plus headroom (the formula is in the role's README); the free
+    space is what the staging role's probe sees on the host now. Free space, or lower the sizes.
+    """
     _judge(staging_checks.capacity_verdict(glance_expected.staging_requirement(), glance_staging_probe))
 
 
 def test_staging_rotational_policy(glance_expected, glance_staging_probe):
-    """glance_staging_rotational_policy holds: fail fails the check, warn passes it with a warning."""
+    """glance_staging_rotational_policy holds: fail fails the check, warn passes it with a warning.
+
+    Staging on a rotational disk makes imports slow. Virtio disks report themselves as rotational;
+    if the disk is SSD-backed, set glance_staging_rotational_policy: ignore.
+    """
     _judge(staging_checks.rotational_verdict(glance_expected.value("glance_staging_rotational_policy"),
                                              glance_staging_probe))
 
 
 def test_staging_shared(glance_expected, glance_staging_probe):
-    """With glance_staging_shared the directory is on a network filesystem; tmpfs passes with a warning."""
+    """With glance_staging_shared the directory is on a network filesystem; tmpfs passes with a warning.
+
+    glance_staging_shared says staging lives on storage every glance-api host sees (NFS, CephFS,
+    GlusterFS); a local filesystem then fails: mount a network filesystem there. Staging on tmpfs
+    passes with a warning: it takes RAM, and images being imported are lost on reboot.
+    """
     _judge(staging_checks.filesystem_verdict(glance_expected.value("glance_staging_shared"), glance_staging_probe))
