@@ -1,4 +1,10 @@
-"""The staging part of the xdeploy.glance.glance_import role, run by real ansible-playbook against real filesystems of known size."""
+"""The staging part of the xdeploy.glance.glance_import role, run by real ansible-playbook against real filesystems of known size.
+
+glance_staging_store_uri is a path inside kolla's glance_api container (issue 12): the role probes and
+creates staging at its host path. Most tests bind-mount the directory holding a host path `staging` at
+/var/lib/glance/ (glance_file_datadir_volume: a host path); the named volume, the engine's default
+location and an extra volume at the staging path have tests of their own at the end.
+"""
 from __future__ import annotations
 
 import json
@@ -8,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.ansible_run import local_inventory, run_playbook
+from tests.support.ansible_run import VENV_BIN, local_inventory, run_playbook
+from tests.test_volumes import fake_engine
 
 pytestmark = [pytest.mark.root(reason="needs root to mount filesystems")]
 
@@ -17,16 +24,29 @@ MIB = 1024 * 1024
 GLANCE_ID = 42415
 
 
+CONTAINER_DATA = "/var/lib/glance"
+
+
 def staging_vars(staging: Path, **overrides) -> dict:
+    """Glance stages at /var/lib/glance/<staging's name> in the container; kolla's glance_file_datadir_volume
+    bind-mounts staging's parent (a host path) there, so `staging` is the host path."""
     # kolla_action=deploy also writes the plugin's kolla inputs: into a scratch node_custom_config
     return {"kolla_action": "deploy", "node_custom_config": str(staging.parent / "kolla-config"),
-            "glance_staging_store_uri": f"file://{staging}", "glance_staging_max_image_size": "4M",
+            "glance_file_datadir_volume": str(staging.parent),
+            "glance_staging_store_uri": f"file://{CONTAINER_DATA}/{staging.name}", "glance_staging_max_image_size": "4M",
             "glance_staging_concurrent_imports": 1, "glance_staging_headroom_percent": 0, **overrides}
+
+
+def label(staging: Path, container: str | None = None) -> str:
+    """How every message names staging: the container path, then the host path."""
+    return f"staging {container or CONTAINER_DATA + '/' + staging.name} (host: {staging})"
 
 
 def run_role(tmp_path: Path, staging: Path, check: bool = False, diff: bool = False, tags: str | None = None,
              extra_args: tuple[str, ...] = (), **overrides):
-    return run_playbook(PLAYBOOK, local_inventory(tmp_path), tmp_path, extra_vars=staging_vars(staging, **overrides),
+    # the plugin's kolla inputs go beside the test, never onto the filesystem under test
+    extra_vars = {**staging_vars(staging, node_custom_config=str(tmp_path / "kolla-config")), **overrides}
+    return run_playbook(PLAYBOOK, local_inventory(tmp_path), tmp_path, extra_vars=extra_vars,
                         check=check, diff=diff, tags=tags, extra_args=extra_args)
 
 
@@ -67,7 +87,7 @@ def test_capacity_fails_one_byte_over_with_the_exact_numbers(tmp_path, mount_tmp
 
     assert run.returncode == 2, run.describe()
     assert run.failure_messages("localhost") == [
-        f"Not enough space for Glance staging in {staging}: need 64.0 MiB (= 2 × 29.1 MiB + 10%), available "
+        f"Not enough space for Glance {label(staging)}: need 64.0 MiB (= 2 × 29.1 MiB + 10%), available "
         f"64.0 MiB on tmpfs (tmpfs) at {tmpfs.mount_point}; in bytes: need 67108866, available 67108864"]
     assert not staging.exists()  # a host that fails a check is not touched
 
@@ -82,7 +102,7 @@ def test_conversion_to_raw_counts_the_virtual_size(tmp_path, loop_ext4):
 
     assert run.returncode == 2, run.describe()
     assert run.failure_messages("localhost")[0].startswith(
-        f"Not enough space for Glance staging in {staging}: need 48.0 MiB (= 1 × (8.0 MiB + 40.0 MiB raw)), "
+        f"Not enough space for Glance {label(staging)}: need 48.0 MiB (= 1 × (8.0 MiB + 40.0 MiB raw)), "
         f"available ")
     assert run.failure_messages("localhost")[0].endswith(
         f" on {ext4.device} (ext4) at {ext4.mount_point}; in bytes: need {48 * MIB}, available {available}")
@@ -105,12 +125,12 @@ def test_rotational_device_warns_by_default_and_fails_on_policy_fail(tmp_path, l
     reason = f"{ext4.device_name}: /sys/devices/virtual/block/{ext4.device_name}/queue/rotational = 1"
     assert warned.returncode == 0, warned.describe()
     assert warned.warnings == [
-        f"localhost: Glance staging {staging} is on a rotational device ({reason}): imports will be slow. Virtio "
+        f"localhost: Glance {label(staging)} is on a rotational device ({reason}): imports will be slow. Virtio "
         "disks report themselves as rotational; if this one is SSD-backed, set glance_staging_rotational_policy: "
         "ignore"]
     assert failed.returncode == 2, failed.describe()
     assert failed.failure_messages("localhost") == [
-        f"Glance staging {staging / 'other'} is on a rotational device ({reason}) and "
+        f"Glance {label(staging / 'other')} is on a rotational device ({reason}) and "
         "glance_staging_rotational_policy is fail: move staging to an SSD, or set the policy to warn"]
     assert not (staging / "other").exists()
     assert ignored.returncode == 0 and ignored.warnings == [], ignored.describe()
@@ -133,7 +153,7 @@ def test_tmpfs_is_detected_and_warned_about(tmp_path, mount_tmpfs):
     run = run_role(tmp_path, staging)
 
     assert run.returncode == 0, run.describe()
-    assert run.warnings == [f"localhost: Glance staging {staging} is on tmpfs (tmpfs at {tmpfs.mount_point}): it "
+    assert run.warnings == [f"localhost: Glance {label(staging)} is on tmpfs (tmpfs at {tmpfs.mount_point}): it "
                             "takes RAM, and images being imported are lost on reboot"]
 
 
@@ -145,7 +165,7 @@ def test_shared_staging_requires_a_network_filesystem(tmp_path, loop_ext4):
 
     assert run.returncode == 2, run.describe()
     assert run.failure_messages("localhost")[0].startswith(
-        f"glance_staging_shared is true, but {staging} is on ext4 ({ext4.device} at {ext4.mount_point}), which "
+        f"glance_staging_shared is true, but {label(staging)} is on ext4 ({ext4.device} at {ext4.mount_point}), which "
         "other glance-api hosts cannot see; mount a network filesystem (")
 
 
@@ -283,7 +303,7 @@ def test_refuses_to_reown_a_directory_holding_files_of_other_owners(tmp_path, lo
 
     assert refused.returncode == 2, refused.describe()
     assert refused.failure_messages("localhost") == [
-        f"Refusing to re-own {staging} from 0:0 to {GLANCE_ID}:{GLANCE_ID}: it holds 2 entries of other owners "
+        f"Refusing to re-own {label(staging)} from 0:0 to {GLANCE_ID}:{GLANCE_ID}: it holds 2 entries of other owners "
         "(notes.txt, report.pdf). Point glance_staging_store_uri at a directory of its own, or set "
         "glance_staging_allow_reown: true"]
     assert owner_and_mode(staging)[:2] == (0, 0)
@@ -317,10 +337,11 @@ def test_refuses_system_directories_even_through_a_symlink(tmp_path, mount_tmpfs
     linked = run_role(tmp_path, link, check=True)
 
     assert direct.failure_messages("localhost") == [
-        f"Refusing to manage {system_directory}: it is a system directory; give Glance staging a directory of its own"]
+        f"Refusing to manage {label(Path(system_directory))}: on the host, it is a system directory; give Glance "
+        "staging a directory of its own, such as file:///var/lib/glance/staging"]
     assert linked.failure_messages("localhost") == [
-        f"Refusing to manage {link} (which resolves to {system_directory}): it is a system directory; give Glance "
-        "staging a directory of its own"]
+        f"Refusing to manage {label(link)} (which resolves to {system_directory}): it is a system directory; give "
+        "Glance staging a directory of its own, such as file:///var/lib/glance/staging"]
     assert (os.stat(system_directory).st_uid, os.stat(system_directory).st_mode) == (before.st_uid, before.st_mode)
 
 
@@ -333,10 +354,10 @@ def test_bad_values_fail_with_a_clear_message(tmp_path, mount_tmpfs):
     bad_uri = run_role(tmp_path, staging, glance_staging_store_uri="file://var/lib/glance/staging")
 
     assert "max_image_size: 'lots' is not a size" in bad_size.failure_messages("localhost")[0]
-    assert "value of glance_staging_rotational_policy must be one of: warn, fail, ignore, got: maybe" in \
-        bad_policy.failure_messages("localhost")[0]
-    assert ("glance_staging_store_uri must be file:///absolute/path, got 'file://var/lib/glance/staging'"
-            in bad_uri.failure_messages("localhost")[0])
+    assert "glance_staging_rotational_policy" in bad_policy.failure_messages("localhost")[0]
+    assert "warn, fail, ignore" in bad_policy.failure_messages("localhost")[0]
+    assert "glance_staging_store_uri" in bad_uri.failure_messages("localhost")[0]
+    assert "file://var/lib/glance/staging" in bad_uri.failure_messages("localhost")[0]
     for run in (bad_size, bad_policy, bad_uri):
         assert run.returncode == 2 and "Traceback" not in run.stdout + run.stderr, run.describe()
     assert not staging.exists()
@@ -367,8 +388,104 @@ def test_one_ssh_host_passes_and_one_fails_in_the_same_run(tmp_path, ssh_hosts):
     assert run.recap["api2"]["failed"] == 1, run.describe()
     assert run.failure_messages("api1") == []
     assert run.failure_messages("api2") == [
-        f"Not enough space for Glance staging in {staging}: need 16.0 MiB (= 1 × 16.0 MiB), available 8.0 MiB on "
+        f"Not enough space for Glance {label(staging)}: need 16.0 MiB (= 1 × 16.0 MiB), available 8.0 MiB on "
         f"tmpfs (tmpfs) at {hosts.staging_parent}; in bytes: need {16 * MIB}, available {8 * MIB}"]
     assert hosts.run_on("api1", f"stat -c %u:%g:%a {staging}").strip() == f"{GLANCE_ID}:{GLANCE_ID}:750"
     assert hosts.run_on("api2", f"ls -A {hosts.staging_parent}").strip() == ""
     assert not staging.exists()  # the real host has neither tmpfs
+
+
+# The three volume layouts of issue 12, each through the real role: a named volume, a host-path bind,
+# and an extra volume mounted at the staging path. No container engine runs here: a fake `docker`
+# first on PATH answers `volume inspect` (its contract is tested in tests/test_volumes.py). become is
+# off so that sudo's secure_path does not hide the fake.
+
+def run_with_engine(tmp_path, bin_dir: Path, **values):
+    extra_vars = {"kolla_action": "deploy", "node_custom_config": str(tmp_path / "kolla-config"),
+                  "glance_staging_max_image_size": "4M", "glance_staging_concurrent_imports": 1,
+                  "glance_staging_headroom_percent": 0, **values}
+    inventory = local_inventory(tmp_path, {"localhost": {"ansible_become": False}})
+    return run_playbook(PLAYBOOK, inventory, tmp_path, extra_vars=extra_vars,
+                        env={"PATH": f"{bin_dir}{os.pathsep}{VENV_BIN}{os.pathsep}{os.environ['PATH']}"})
+
+
+def test_named_volume_staging_is_probed_and_created_where_volume_inspect_says(tmp_path, loop_ext4):
+    ext4 = loop_ext4(16)  # the glance volume's _data directory is this ext4
+    bin_dir = fake_engine(tmp_path / "bin", "docker", {"glance": ext4.mount_point})
+    staging = ext4.mount_point / "staging"
+
+    run = run_with_engine(tmp_path, bin_dir, glance_staging_store_uri="file:///var/lib/glance/staging",
+                          glance_staging_max_image_size="64M")
+
+    assert run.returncode == 2, run.describe()
+    assert run.failure_messages("localhost")[0].startswith(
+        f"Not enough space for Glance staging /var/lib/glance/staging (host: {staging}): need 64.0 MiB")
+    assert f"on {ext4.device} (ext4) at {ext4.mount_point}" in run.failure_messages("localhost")[0]
+    assert "volume inspect glance" in (bin_dir / "docker.calls").read_text()
+
+    run = run_with_engine(tmp_path, bin_dir, glance_staging_store_uri="file:///var/lib/glance/staging")
+
+    assert run.returncode == 0, run.describe()
+    assert owner_and_mode(staging) == (GLANCE_ID, GLANCE_ID, "0o750")
+
+
+def test_named_volume_before_the_first_deploy_is_in_the_engine_s_default_location(tmp_path, mount_tmpfs):
+    runtime = mount_tmpfs("16m").mount_point  # docker_runtime_directory; docker knows no volume yet
+    bin_dir = fake_engine(tmp_path / "bin", "docker", {})
+    staging = runtime / "volumes" / "glance" / "_data" / "staging"
+
+    run = run_with_engine(tmp_path, bin_dir, glance_staging_store_uri="file:///var/lib/glance/staging",
+                          docker_runtime_directory=str(runtime))
+
+    assert run.returncode == 0, run.describe()
+    assert run.warnings == [f"localhost: Glance staging /var/lib/glance/staging (host: {staging}) is on tmpfs "
+                            f"(tmpfs at {runtime}): it takes RAM, and images being imported are lost on reboot"]
+    assert owner_and_mode(staging) == (GLANCE_ID, GLANCE_ID, "0o750")
+    assert owner_and_mode(runtime / "volumes") == (0, 0, "0o755")
+
+
+def test_host_path_bind_stages_under_glance_file_datadir_volume(tmp_path, loop_ext4):
+    ext4 = loop_ext4(16)  # glance_file_datadir_volume: /srv/x, here this ext4
+    bin_dir = fake_engine(tmp_path / "bin", "docker", {"glance": tmp_path / "never-used"})
+
+    run = run_with_engine(tmp_path, bin_dir, glance_staging_store_uri="file:///var/lib/glance/staging",
+                          glance_file_datadir_volume=str(ext4.mount_point), glance_staging_shared=True)
+
+    assert run.returncode == 2, run.describe()
+    assert run.failure_messages("localhost")[0].startswith(
+        f"glance_staging_shared is true, but staging /var/lib/glance/staging (host: {ext4.mount_point / 'staging'}) "
+        f"is on ext4 ({ext4.device} at {ext4.mount_point})")
+    assert not (bin_dir / "docker.calls").exists()  # a bind mount is not looked up
+
+    run = run_with_engine(tmp_path, bin_dir, glance_staging_store_uri="file:///var/lib/glance/staging",
+                          glance_file_datadir_volume=str(ext4.mount_point))
+
+    assert run.returncode == 0, run.describe()
+    assert owner_and_mode(ext4.mount_point / "staging") == (GLANCE_ID, GLANCE_ID, "0o750")
+
+
+def test_an_extra_volume_at_the_staging_path_wins_over_the_data_volume(tmp_path, mount_tmpfs):
+    share = mount_tmpfs("16m").mount_point  # NFS-style: a filesystem mounted for staging alone
+    data = tmp_path / "data"
+    bin_dir = fake_engine(tmp_path / "bin", "docker", {"glance": data})
+
+    run = run_with_engine(tmp_path, bin_dir, glance_staging_store_uri="file:///var/lib/glance/staging",
+                          glance_extra_volumes=[f"{share}:/var/lib/glance/staging"])
+
+    assert run.returncode == 0, run.describe()
+    assert run.warnings == [f"localhost: Glance staging /var/lib/glance/staging (host: {share}) is on tmpfs "
+                            f"(tmpfs at {share}): it takes RAM, and images being imported are lost on reboot"]
+    assert owner_and_mode(share) == (GLANCE_ID, GLANCE_ID, "0o750")
+    assert not data.exists()
+
+
+def test_staging_under_no_volume_fails_and_says_why(tmp_path):
+    bin_dir = fake_engine(tmp_path / "bin", "docker", {})
+
+    run = run_with_engine(tmp_path, bin_dir, glance_staging_store_uri=f"file://{tmp_path}/staging")
+
+    assert run.returncode == 2, run.describe()
+    assert run.failure_messages("localhost")[0].startswith(
+        f"Glance staging {tmp_path}/staging (on no volume of glance_api): {tmp_path}/staging lies under no volume "
+        "of the glance_api container")
+    assert not (tmp_path / "staging").exists()

@@ -37,9 +37,18 @@ ROLE_VARIABLES = {
             "glance_staging_allow_reown",
             "glance_image_import_plugins",
             "glance_image_conversion_output_format",
+            # Where staging is on the host (xdeploy_glance.volumes): kolla's group_vars/all win over these.
+            "node_config_directory",
+            "glance_file_datadir_volume",
+            "glance_extra_volumes",
+            "kolla_container_engine",
+            "docker_runtime_directory",
         ),
         # Outside kolla-ansible (whose group_vars win over these), every glance-api host runs glance-api.
-        "extra_defaults": {"glance_api_hosts": "{{ groups['glance-api'] }}"},
+        # glance_extra_volumes is kolla's glance role default, which the plugin's play cannot see; its value
+        # comes from group_vars/all there.
+        "extra_defaults": {"glance_api_hosts": "{{ groups['glance-api'] }}",
+                           "glance_extra_volumes": "{{ default_extra_volumes | default([]) }}"},
     },
 }
 HEADER = ("# Generated from schemas/xdeploy-glance-globals.schema.json and xdeploy_glance/argspecs.py by\n"

@@ -4,7 +4,9 @@ Pure Python with no Ansible imports: the staging role calls these through its fi
 `verify` calls them directly, so both judge a host the same way. Each check returns a Verdict:
 "ok", "warn" (report and carry on) or "fail" (stop before touching the host).
 
-`probe` is the probe module's result (see roles/glance_import_staging/library/glance_staging_probe.py).
+`probe` is the probe's result (the collection's glance_staging_probe): its figures are for the host path
+(`staging_path`); with the container's volumes it also carries `container_path`, `host_path`,
+`staging_label` and `volume` (xdeploy_glance.volumes.Placement.as_dict), and every message names both paths.
 """
 from __future__ import annotations
 
@@ -50,26 +52,43 @@ class Verdict:
         return asdict(self)
 
 
+def staging_label(probe: Probe) -> str:
+    """How messages name staging: both paths, 'staging /var/lib/glance/staging (host: /var/lib/docker/volumes/glance/_data/staging)'.
+
+    A probe of a host path alone (no container path, e.g. the module run by hand) names that path.
+    """
+    return probe.get("staging_label") or f"staging {probe['staging_path']}"
+
+
+def _subject(probe: Probe, glance: bool = False, preposition: str = "") -> str:
+    """The staging directory as a message's subject: 'Glance staging /c (host: /h)' when the container path is
+    known, else the host path as before ('Glance staging in /h', '/h')."""
+    if "container_path" in probe:
+        return ("Glance " if glance else "") + staging_label(probe)
+    return ("Glance staging " if glance else "") + preposition + probe["staging_path"]
+
+
 def capacity_verdict(requirement: StagingRequirement, probe: Probe) -> Verdict:
     available = probe["available_bytes"]
     detail = capacity_message(requirement, available, probe["source"], probe["fstype"], probe["mount_point"])
+    subject = _subject(probe, glance=True, preposition="in ")
     if available >= requirement.required_bytes:
-        return Verdict(OK, f"Enough space for Glance staging in {probe['staging_path']}: {detail}")
-    return Verdict(FAIL, f"Not enough space for Glance staging in {probe['staging_path']}: {detail}")
+        return Verdict(OK, f"Enough space for {subject}: {detail}")
+    return Verdict(FAIL, f"Not enough space for {subject}: {detail}")
 
 
 def rotational_verdict(policy: str, probe: Probe) -> Verdict:
     if policy not in ROTATIONAL_POLICIES:
         raise ValueError(f"glance_staging_rotational_policy must be one of {', '.join(ROTATIONAL_POLICIES)}, "
                          f"got {policy!r}")
-    path, reason = probe["staging_path"], probe["rotational_reason"]
+    path, reason = _subject(probe), probe["rotational_reason"]
     if policy == "ignore":
         return Verdict(OK, f"Not checked whether {path} is on a rotational device (policy ignore)")
     if probe["rotational"] is None:
         return Verdict(OK, f"Cannot tell whether {path} is on a rotational device: {reason}")
     if not probe["rotational"]:
         return Verdict(OK, f"{path} is on a non-rotational device ({reason})")
-    found = f"Glance staging {path} is on a rotational device ({reason})"
+    found = f"{_subject(probe, glance=True)} is on a rotational device ({reason})"
     if policy == "fail":
         return Verdict(FAIL, f"{found} and glance_staging_rotational_policy is fail: move staging to an SSD, "
                              "or set the policy to warn")
@@ -78,29 +97,50 @@ def rotational_verdict(policy: str, probe: Probe) -> Verdict:
 
 
 def filesystem_verdict(shared: bool, probe: Probe) -> Verdict:
-    path, fstype = probe["staging_path"], probe["fstype"]
+    fstype, subject = probe["fstype"], _subject(probe, glance=True)
     where = f"{fstype} ({probe['source']} at {probe['mount_point']})"
     if shared and fstype not in NETWORK_FILESYSTEMS:
-        return Verdict(FAIL, f"glance_staging_shared is true, but {path} is on {where}, which other glance-api "
-                             f"hosts cannot see; mount a network filesystem "
+        return Verdict(FAIL, f"glance_staging_shared is true, but {_subject(probe)} is on {where}, which other "
+                             f"glance-api hosts cannot see; mount a network filesystem "
                              f"({', '.join(sorted(NETWORK_FILESYSTEMS))}) there")
     if fstype in MEMORY_FILESYSTEMS:
-        return Verdict(WARN, f"Glance staging {path} is on {where}: it takes RAM, and images being imported "
+        return Verdict(WARN, f"{subject} is on {where}: it takes RAM, and images being imported "
                              "are lost on reboot")
     if fstype in NETWORK_FILESYSTEMS:
-        return Verdict(OK, f"Glance staging {path} is on the network filesystem {where}")
-    return Verdict(OK, f"Glance staging {path} is on the local filesystem {where}")
+        return Verdict(OK, f"{subject} is on the network filesystem {where}")
+    return Verdict(OK, f"{subject} is on the local filesystem {where}")
+
+
+def _managed_paths(probe: Probe) -> list[str]:
+    """The paths that must not be system directories. The container path always (as the staging-system-directory
+    rule judges the URI); the host path and what it resolves to unless it lies in a named volume, whose
+    directory is in the engine's own storage (/var/lib/docker/volumes/...) by design."""
+    host = [probe["staging_path"], probe["resolved_path"]]
+    if "container_path" not in probe:
+        return list(dict.fromkeys(host))
+    volume = probe.get("volume") or {}
+    return list(dict.fromkeys([probe["container_path"], *([] if volume.get("named") else host)]))
 
 
 def directory_verdict(probe: Probe, allow_reown: bool) -> Verdict:
     """Whether the role may create or re-own the staging directory at all."""
-    path = probe["staging_path"]
-    for candidate in dict.fromkeys((path, probe["resolved_path"])):
+    path = _subject(probe)
+    for candidate in _managed_paths(probe):
         system = system_directory(candidate)
         if system:
-            shown = path if candidate == path else f"{path} (which resolves to {candidate})"
-            return Verdict(FAIL, f"Refusing to manage {shown}: {system_directory_reason(candidate, system)}; give "
-                                 f"Glance staging a directory of its own, such as {STAGING_EXAMPLE_URI}")
+            reason = system_directory_reason(candidate, system)
+            if candidate == probe.get("container_path", probe["staging_path"]):
+                shown = path
+            elif candidate == probe["staging_path"]:  # the host path, which the label names already
+                shown, reason = path, f"on the host, {reason}"
+            else:
+                shown = f"{path} (which resolves to {candidate})"
+            return Verdict(FAIL, f"Refusing to manage {shown}: {reason}; give Glance staging a directory of its own, "
+                                 f"such as {STAGING_EXAMPLE_URI}")
+    volume = probe.get("volume") or {}
+    if volume.get("read_only"):
+        return Verdict(FAIL, f"{path} is on a volume mounted read-only into glance_api ({volume['spec']}): "
+                             "Glance cannot stage there")
     if probe["exists"] and not probe["is_directory"]:
         return Verdict(FAIL, f"{path} exists and is not a directory; it was left untouched")
     directory = probe.get("directory")

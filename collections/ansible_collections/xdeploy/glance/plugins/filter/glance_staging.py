@@ -12,6 +12,7 @@ from ansible.errors import AnsibleFilterError
 from xdeploy_glance import staging_checks
 from xdeploy_glance.capacity import required_staging_bytes
 from xdeploy_glance.settings import staging_path_from_uri, to_list
+from xdeploy_glance.volumes import kolla_default_volumes
 
 
 def _clear_errors(filter_function):
@@ -28,6 +29,12 @@ def _clear_errors(filter_function):
 @_clear_errors
 def glance_staging_path(uri):
     return staging_path_from_uri(uri)
+
+
+@_clear_errors
+def glance_api_default_volumes(glance_file_datadir_volume, node_config_directory="/etc/kolla"):
+    """kolla's glance_api_default_volumes, rebuilt from what every play sees (xdeploy_glance.volumes)."""
+    return kolla_default_volumes(glance_file_datadir_volume, node_config_directory)
 
 
 @_clear_errors
@@ -62,6 +69,7 @@ class FilterModule:
     def filters(self):
         return {function.__name__: function for function in (
             glance_staging_path,
+            glance_api_default_volumes,
             glance_staging_capacity_verdict,
             glance_staging_rotational_verdict,
             glance_staging_filesystem_verdict,

@@ -25,6 +25,23 @@ options:
   group:
     description: Group name or gid the directory is meant to belong to.
     type: str
+  volumes:
+    description:
+      - kolla's volume list of the glance_api container (C(source:/destination[:options]) strings). When
+        given, I(path) is a path inside the container; the action plugin resolves it to the host path
+        (xdeploy_glance.volumes) before the module probes that, and adds container_path, host_path,
+        staging_label and volume to the result. A path under no volume fails, saying why.
+    type: list
+    elements: str
+  container_engine:
+    description: kolla_container_engine; a named volume is looked up with C(<engine> volume inspect) on the host.
+    type: str
+    choices: [docker, podman]
+    default: docker
+  docker_runtime_directory:
+    description: kolla's docker_runtime_directory, for the engine's default volume location before the first deploy.
+    type: str
+    default: ""
 author: xdeploy-glance
 """
 
@@ -55,6 +72,11 @@ rotational: {description: Whether the backing device is rotational; null when it
 rotational_reason: {description: Where the rotational value came from, or why it is null., type: str, returned: always}
 owner_uid: {description: The uid I(owner) resolves to on this host, or null., type: int, returned: always}
 group_gid: {description: The gid I(group) resolves to on this host, or null., type: int, returned: always}
+container_path: {description: I(path) in the container., type: str, returned: with I(volumes)}
+host_path: {description: Where I(path) is on the host; every figure is for it., type: str, returned: with I(volumes)}
+staging_label: {description: "Both paths, as messages name them: staging /c (host: /h).", type: str, returned: with I(volumes)}
+volume: {description: "The volume holding I(path): spec, source, target, options, named, read_only.", type: dict, returned: with I(volumes)}
+placement: {description: How the host path was found (bind mount, volume inspect, the engine's default location)., type: str, returned: with I(volumes)}
 directory: {description: uid, gid, mode, entry_count, foreign_entry_count and foreign_entries (up to 10) of an existing directory., type: dict, returned: when I(path) is a directory}
 """
 
@@ -65,6 +87,10 @@ def main():
             "path": {"type": "path", "required": True},
             "owner": {"type": "str"},
             "group": {"type": "str"},
+            # consumed by the action plugin, which resolves path to the host path first
+            "volumes": {"type": "list", "elements": "str"},
+            "container_engine": {"type": "str", "choices": ["docker", "podman"], "default": "docker"},
+            "docker_runtime_directory": {"type": "str", "default": ""},
         },
         supports_check_mode=True,
     )
