@@ -154,11 +154,14 @@ def test_explain_prints_the_rule_docstring(capsys):
     assert out.startswith("staging-uri-form (error)\n\nglance_staging_store_uri must be `file://`")
 
 
-def test_explain_lists_every_rule(capsys):
-    from xdeploy_glance.rules import all_docs
+def test_explain_lists_every_rule_then_every_verify_check(capsys):
+    from xdeploy_glance.catalogue import finding_docs
+    from xdeploy_glance.verify.catalogue import check_docs
 
     _, out, _ = run(capsys, "explain")
-    assert [line.split()[0] for line in out.splitlines()] == sorted(all_docs())
+    findings, _, checks = out.partition("\n\nverify checks:\n")
+    assert [line.split()[0] for line in findings.splitlines()] == sorted(finding_docs())
+    assert {line.split()[0] for line in checks.splitlines()} == set(check_docs())
 
 
 def test_schema_command_prints_the_schema(capsys):

@@ -63,9 +63,9 @@ def run(args: argparse.Namespace) -> int:
     from ..cli import UsageError
     from ..findings import Finding, has_errors
     from ..reporters import REPORTERS, Report
-    from ..rules import all_docs
+    from ..catalogue import finding_docs
 
-    docs = all_docs()
+    docs = finding_docs()
     try:
         findings, files, policy = _check(args, docs)
     except UsageError as exc:

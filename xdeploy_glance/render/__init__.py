@@ -66,7 +66,7 @@ _EXPORTS = {
 
 
 def __getattr__(name: str) -> Any:
-    # Imported on first use: the validator imports render.encoding and must not pay for Jinja.
+    # Imported on first use: importing the render package must not pay for Jinja.
     if name in _EXPORTS:
         from importlib import import_module
 

@@ -16,8 +16,8 @@ from .. import __version__
 from ..findings import Finding, Severity
 from ..loading import VaultedText
 from ..settings import Settings
-from . import encoding
-from .encoding import Encoded, UnsafeValue
+from .. import oslo_encoding as encoding
+from ..oslo_encoding import Encoded, UnsafeValue
 
 GENERATOR = f"xdeploy-glance {__version__}"
 

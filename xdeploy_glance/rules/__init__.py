@@ -102,9 +102,3 @@ def validator_docs() -> dict[str, RuleDoc]:
         docs[rule.ID] = RuleDoc(rule.ID, rule.SEVERITY, inspect.cleandoc(rule.__doc__ or ""))
     return docs
 
-
-def all_docs() -> dict[str, RuleDoc]:
-    """Every finding id the tool reports, the renderer's included."""
-    from ..render import RENDER_FINDINGS
-
-    return {**validator_docs(), **{doc.id: doc for doc in RENDER_FINDINGS}}
