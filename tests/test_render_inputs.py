@@ -65,11 +65,13 @@ def test_a_valid_override_of_an_owned_option_passes_and_kolla_s_options_are_not_
 
 def test_an_operator_setting_that_glance_image_import_conf_overrides_is_reported_on_the_operator_s_line(
         tmp_path, capsys):
-    code, _, err = render(tmp_path, capsys, {"glance/glance-api.conf": "[image_conversion]\noutput_format = qcow2\n"})
+    code, _, err = render(tmp_path, capsys, {"glance/glance-api.conf": "[image_import_opts]\n"
+                                                                      "image_import_plugins = [image_decompression]\n"})
 
     assert code == 0, err
-    # kolla puts glance-image-import.conf in glance.conf.d, read after glance-api.conf: the operator's value never applies
-    assert "glance/glance-api.conf:2:0: warning [override-both-files] [image_conversion] output_format" in err
+    # kolla puts glance-image-import.conf in glance.conf.d, read after glance-api.conf: the operator's value never
+    # applies, since the globals set glance_image_import_plugins
+    assert "glance/glance-api.conf:2:0: warning [override-both-files] [image_import_opts] image_import_plugins" in err
     assert "(xdeploy-glance):" not in err.split("[override-both-files]")[0].splitlines()[-1]
 
 
@@ -89,3 +91,13 @@ def test_an_empty_output_directory_is_a_usage_error_not_the_current_directory(tm
 
     assert code == 2 and "-o needs a directory" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["globals.yml"]
+
+
+def test_glance_s_defaults_stay_out_of_glance_image_import_conf_so_an_operator_s_setting_stands(tmp_path, capsys):
+    """The plugin's glance-image-import.conf is read last: a default nobody chose must not override an operator."""
+    code, _, err = render(tmp_path, capsys, {"glance/glance-api.conf": "[image_conversion]\noutput_format = qcow2\n"})
+
+    assert code == 0, err
+    assert "override-both-files" not in err
+    image_import = ini.parse((tmp_path / "out" / "xdeploy-glance" / "glance-image-import.conf").read_text())
+    assert list(image_import.sections) == ["image_import_opts"]  # only what the globals chose: the plugins

@@ -166,7 +166,16 @@ def build_owned(settings: Settings, host: str | None = None) -> tuple[dict, dict
     Only the options kolla-ansible does not write itself; every other glance-api.conf option is kolla's.
     """
     b = _Builder(settings, {}, host)
-    return _owned_api(b), _image_import(b), b.findings
+    image_import = {key: None if GLANCE_IMPORT_DEFAULTS.get(key) == value else value
+                    for key, value in _image_import(b).items()}
+    return _owned_api(b), image_import, b.findings
+
+
+# Glance's own defaults of the import options. glance-image-import.conf lands in glance.conf.d/ and
+# is read after every glance-api.conf source, so the plugin leaves these out: a value nobody chose
+# must not override an operator's setting in glance-api.conf.
+GLANCE_IMPORT_DEFAULTS = {"image_import_plugins": "[]", "output_format": "raw", "ignore_user_roles": "admin",
+                          "inject": ""}
 
 
 def _owned_api(b: _Builder) -> dict:
