@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from xdeploy_glance import staging_checks
 from xdeploy_glance.settings import staging_path_from_uri
 from xdeploy_glance.staging_checks import (
     directory_in_place,
@@ -144,3 +145,26 @@ def test_issue16_3_the_role_refuses_a_symlink_into_a_system_tree_and_suggests_ko
 ])
 def test_issue16_11_open_modes_are_named(mode, problems):
     assert open_mode_problems(mode) == problems
+
+
+def _fresh_probe(**facts):
+    base = {"staging_path": "/srv/glance/staging", "resolved_path": "/srv/glance/staging", "exists": False,
+            "is_directory": False, "owner_uid": 42415, "group_gid": 42415, "euid": 0, "untrusted_symlinks": []}
+    return {**base, **facts}
+
+
+def test_a_symlink_root_does_not_own_is_never_followed_to_chown():
+    """Issue 16 #3: a link planted by uid 42415 must not get its root-owned target re-owned."""
+    verdict = staging_checks.directory_verdict(_fresh_probe(untrusted_symlinks=[["/srv/glance", 42415]]), True)
+
+    assert verdict.status == "fail"
+    assert "/srv/glance (owned by uid 42415)" in verdict.message
+
+
+def test_a_run_that_is_not_root_says_why_it_cannot_own_the_directory():
+    """Issue 16 #15: not a bare 'chown failed' from the file module."""
+    verdict = staging_checks.directory_verdict(_fresh_probe(euid=1000), False)
+
+    assert verdict.status == "fail"
+    assert "only root can give it that owner; this run is uid 1000" in verdict.message
+    assert staging_checks.directory_verdict(_fresh_probe(), False).status == "ok"

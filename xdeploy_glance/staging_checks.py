@@ -137,6 +137,12 @@ def directory_verdict(probe: Probe, allow_reown: bool) -> Verdict:
                 shown = f"{path} (which resolves to {candidate})"
             return Verdict(FAIL, f"Refusing to manage {shown}: {reason}; give Glance staging a directory of its own, "
                                  f"such as {STAGING_EXAMPLE_URI}")
+    untrusted = probe.get("untrusted_symlinks") or []
+    if untrusted:
+        links = ", ".join(f"{link} (owned by uid {uid})" for link, uid in untrusted)
+        return Verdict(FAIL, f"Refusing to manage {path}: it is reached through a symbolic link root does not own: "
+                             f"{links}. Its owner decides where the directory really is (issue 16 #3); remove the "
+                             "link or point glance_staging_store_uri at a real directory")
     volume = probe.get("volume") or {}
     if volume.get("read_only"):
         return Verdict(FAIL, f"{path} is on a volume mounted read-only into glance_api ({volume['spec']}): "
@@ -144,10 +150,14 @@ def directory_verdict(probe: Probe, allow_reown: bool) -> Verdict:
     if probe["exists"] and not probe["is_directory"]:
         return Verdict(FAIL, f"{path} exists and is not a directory; it was left untouched")
     directory = probe.get("directory")
+    wanted = (probe["owner_uid"], probe["group_gid"])
+    current = (directory["uid"], directory["gid"]) if directory else None
+    if probe.get("euid", 0) != 0 and current != wanted:
+        return Verdict(FAIL, f"{path} must belong to {wanted[0]}:{wanted[1]} (glance_staging_owner and _group), and "
+                             f"only root can give it that owner; this run is uid {probe['euid']}. Run with become "
+                             "(kolla-ansible's ansible_become, or -b) or as root")
     if not directory:
         return Verdict(OK, f"{path} will be created")
-    current = (directory["uid"], directory["gid"])
-    wanted = (probe["owner_uid"], probe["group_gid"])
     if current == wanted or directory["foreign_entry_count"] == 0:
         return Verdict(OK, f"{path} exists and may be owned by {wanted[0]}:{wanted[1]}")
     if allow_reown:

@@ -146,6 +146,22 @@ def directory_facts(path, owner_uid, is_mount_point):
     }
 
 
+def untrusted_symlinks(path):
+    """Symlinks on the way to `path` that root does not own, as [path, uid]: whoever owns one decides
+    where the role's chown lands (a link planted by the glance user could point it at /usr/bin)."""
+    found = []
+    current = "/"
+    for part in os.path.normpath(path).strip("/").split("/"):
+        current = os.path.join(current, part)
+        try:
+            status = os.lstat(current)
+        except OSError:
+            break
+        if stat.S_ISLNK(status.st_mode) and status.st_uid != 0:
+            found.append([current, status.st_uid])
+    return found
+
+
 def probe(path, owner=None, group=None):
     existing, missing_parents = nearest_existing(path)
     real_existing = os.path.realpath(existing)
@@ -177,6 +193,8 @@ def probe(path, owner=None, group=None):
         "rotational_reason": reason,
         "owner_uid": owner_uid,
         "group_gid": group_gid,
+        "euid": os.geteuid(),
+        "untrusted_symlinks": untrusted_symlinks(path),
     }
     if facts["is_directory"]:
         is_mount_point = os.path.realpath(path) == mount["mount_point"]
