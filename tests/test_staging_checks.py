@@ -168,3 +168,18 @@ def test_a_run_that_is_not_root_says_why_it_cannot_own_the_directory():
     assert verdict.status == "fail"
     assert "only root can give it that owner; this run is uid 1000" in verdict.message
     assert staging_checks.directory_verdict(_fresh_probe(), False).status == "ok"
+
+
+@pytest.mark.parametrize("store", ["/srv/glance/staging", "/srv/glance", "/srv/glance/staging/images"])
+def test_staging_that_resolves_into_an_image_store_is_refused(store):
+    """Issue 16 #4: a symlink made staging the image store itself, and validate, reconfigure and verify passed."""
+    probe = _fresh_probe(staging_path="/srv/glance-volume/staging",
+                         resolved_path="/srv/glance/staging", store_realpaths=[store])
+
+    verdict = staging_checks.directory_verdict(probe, True)
+
+    assert verdict.status == "fail" and f"the image store {store}" in verdict.message
+
+
+def test_staging_beside_the_image_store_is_fine():
+    assert staging_checks.directory_verdict(_fresh_probe(store_realpaths=["/srv/glance/images"]), False).status == "ok"

@@ -40,6 +40,8 @@ ROLE_VARIABLES = {
             # Where staging is on the host (xdeploy_glance.volumes): kolla's group_vars/all win over these.
             "node_config_directory",
             "glance_file_datadir_volume",
+            "glance_file_datadir",
+            "glance_extra_file_stores",
             "glance_extra_volumes",
             "kolla_container_engine",
             "docker_runtime_directory",

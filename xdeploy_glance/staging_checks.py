@@ -143,6 +143,13 @@ def directory_verdict(probe: Probe, allow_reown: bool) -> Verdict:
         return Verdict(FAIL, f"Refusing to manage {path}: it is reached through a symbolic link root does not own: "
                              f"{links}. Its owner decides where the directory really is (issue 16 #3); remove the "
                              "link or point glance_staging_store_uri at a real directory")
+    resolved = probe["resolved_path"].rstrip("/")
+    for store in probe.get("store_realpaths") or ():
+        store = store.rstrip("/")
+        if resolved == store or resolved.startswith(store + "/") or store.startswith(resolved + "/"):
+            return Verdict(FAIL, f"Refusing to manage {path}: it resolves to {resolved}, which is (or holds, or lies "
+                                 f"in) the image store {store}. Staged data would be mixed with stored images "
+                                 "(issue 16 #4); give staging a directory of its own")
     volume = probe.get("volume") or {}
     if volume.get("read_only"):
         return Verdict(FAIL, f"{path} is on a volume mounted read-only into glance_api ({volume['spec']}): "

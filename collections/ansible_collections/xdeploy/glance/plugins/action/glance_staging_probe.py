@@ -17,12 +17,13 @@ from xdeploy_glance import volumes as kolla_volumes
 
 MODULE = "xdeploy.glance.glance_staging_probe"
 PLACEMENT_ARGS = ("volumes", "container_engine", "docker_runtime_directory")
+# stores: the image stores' container paths (with volumes) or host paths; the module resolves them.
 
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _supports_check_mode = True
-    _VALID_ARGS = frozenset(("path", "owner", "group", *PLACEMENT_ARGS))
+    _VALID_ARGS = frozenset(("path", "owner", "group", "stores", *PLACEMENT_ARGS))
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
@@ -42,6 +43,10 @@ class ActionModule(ActionBase):
                               **placement.as_dict())
                 return result
             args["path"] = placement.host_path
+            args["stores"] = [store.host_path for store in (
+                kolla_volumes.resolve(path, volume_list, engine, runtime_directory,
+                                      inspect=lambda name: self._inspect(engine, name))
+                for path in args.get("stores") or ()) if store.host_path]
         module_result = self._execute_module(module_name=MODULE, module_args=args, task_vars=task_vars)
         result.update(module_result)
         if placement is not None and not module_result.get("failed"):

@@ -202,8 +202,9 @@ def probe(path, owner=None, group=None):
     return facts
 
 
-def probe_result(path, owner=None, group=None):
-    """The module's result for these arguments: the figures, or failed with msg.
+def probe_result(path, owner=None, group=None, stores=()):
+    """The module's result for these arguments: the figures, or failed with msg. `stores` are the image
+    stores' host paths: their real paths come back as store_realpaths, to compare with resolved_path.
 
     `xdeploy-glance verify` calls this directly for a local host, so both see the same result.
     """
@@ -213,5 +214,6 @@ def probe_result(path, owner=None, group=None):
         facts = probe(path, owner, group)
     except (OSError, ValueError) as error:
         return {"failed": True, "msg": "Cannot probe the staging filesystem for %s: %s" % (path, error)}
+    facts["store_realpaths"] = [os.path.realpath(store) for store in stores or () if os.path.exists(store)]
     # not "path": AnsibleModule would then add the stat of that path to the result
     return dict(changed=False, staging_path=os.path.normpath(path), **facts)

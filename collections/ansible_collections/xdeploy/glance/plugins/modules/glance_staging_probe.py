@@ -25,6 +25,11 @@ options:
   group:
     description: Group name or gid the directory is meant to belong to.
     type: str
+  stores:
+    description: Host paths of the image stores; their real paths are returned to compare with the staging directory's.
+    type: list
+    elements: path
+    default: []
   volumes:
     description:
       - kolla's volume list of the glance_api container (C(source:/destination[:options]) strings). When
@@ -87,6 +92,7 @@ def main():
             "path": {"type": "path", "required": True},
             "owner": {"type": "str"},
             "group": {"type": "str"},
+            "stores": {"type": "list", "elements": "path", "default": []},
             # consumed by the action plugin, which resolves path to the host path first
             "volumes": {"type": "list", "elements": "str"},
             "container_engine": {"type": "str", "choices": ["docker", "podman"], "default": "docker"},
@@ -94,7 +100,8 @@ def main():
         },
         supports_check_mode=True,
     )
-    result = probe_result(module.params["path"], module.params["owner"], module.params["group"])
+    result = probe_result(module.params["path"], module.params["owner"], module.params["group"],
+                          module.params["stores"])
     if result.get("failed"):
         module.fail_json(msg=result["msg"])
     module.exit_json(**result)
