@@ -101,3 +101,26 @@ def test_glance_s_defaults_stay_out_of_glance_image_import_conf_so_an_operator_s
     assert "override-both-files" not in err
     image_import = ini.parse((tmp_path / "out" / "xdeploy-glance" / "glance-image-import.conf").read_text())
     assert list(image_import.sections) == ["image_import_opts"]  # only what the globals chose: the plugins
+
+
+@pytest.mark.glance
+def test_check_glance_accepts_the_owned_options_and_stops_on_a_bad_override(tmp_path, glance_venv):
+    """Issue 11: `render --check-glance` checks what the plugin feeds kolla, overrides merged, with Glance's types."""
+    import os
+    import subprocess
+
+    repo = Path(__file__).resolve().parent.parent
+    (tmp_path / "globals.yml").write_text(GLOBALS)
+    config = tmp_path / "config"
+    (config / "glance").mkdir(parents=True)
+    command = [str(glance_venv / "bin" / "python"), "-W", "ignore", "-m", "xdeploy_glance", "render", "-c",
+               str(tmp_path / "globals.yml"), "--overrides", str(config), "-o", str(tmp_path / "out"), "--check-glance"]
+    env = {**os.environ, "PYTHONPATH": str(repo)}
+
+    clean = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
+    (config / "glance" / "glance-api.conf").write_text("[wsgi]\ntask_pool_threads = many\n")
+    broken = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
+
+    assert clean.returncode == 0, clean.stderr[-3000:]
+    assert broken.returncode == 1
+    assert "glance-api.conf:2:0: error [" in broken.stderr and "task_pool_threads" in broken.stderr
