@@ -1,10 +1,13 @@
 """bench/run.py runs and prints a well-formed table. Its timings are never asserted (issue 7)."""
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 BENCH = Path(__file__).resolve().parent.parent / "bench" / "run.py"
 HEADER = ("what", "wall", "peak RSS", "baseline", "baseline wall", "baseline RSS", "wall ×", "RSS ×", "target",
@@ -12,6 +15,7 @@ HEADER = ("what", "wall", "peak RSS", "baseline", "baseline wall", "baseline RSS
 DURATION = re.compile(r"^(\d+ ms|\d+\.\d\d s)$")
 SIZE = re.compile(r"^(\d+\.\d MiB|n/a)$")
 RATIO = re.compile(r"^(\d+\.\d\d×|n/a)$")
+GENCONFIG_BASELINE = "kolla-ansible alone"
 
 
 def cells(line: str) -> list[str]:
@@ -62,5 +66,64 @@ def test_an_unknown_section_is_a_usage_error(tmp_path):
     completed = subprocess.run([sys.executable, str(BENCH), "--sections", "validate,speed", "--output",
                                 str(tmp_path / "b.md")], capture_output=True, text=True, timeout=60)
     assert completed.returncode == 2
-    assert "unknown section speed; choose from validate, files, inventory, render, reconfigure" in completed.stderr
+    assert "unknown section speed; choose from validate, files, inventory, render, genconfig" in completed.stderr
     assert not (tmp_path / "b.md").exists()
+
+
+def run_genconfig(tmp_path, *arguments, env=None):
+    output = tmp_path / "benchmarks.md"
+    completed = subprocess.run([sys.executable, str(BENCH), "--sections", "genconfig", *arguments, "--output",
+                                str(output)], capture_output=True, text=True, timeout=900, env=env)
+    assert completed.returncode == 0, completed.stderr
+    header, separator, *body = completed.stdout.splitlines()
+    assert tuple(cells(header)) == HEADER
+    assert completed.stdout in output.read_text(encoding="utf-8")
+    return completed, [cells(line) for line in body]
+
+
+def kolla_unavailable() -> str | None:
+    from tests.support.kolla import KollaUnavailable, kolla_install
+
+    try:
+        install = kolla_install("22.2.0")
+    except KollaUnavailable as error:
+        return str(error)
+    probe = subprocess.run([str(install.python), "-c", "import xdeploy_glance"], capture_output=True, timeout=120)
+    return None if probe.returncode == 0 else f"xdeploy-glance is not installed in {install.venv}"
+
+
+def assert_skipped(rows, hosts):
+    assert [(row[0], row[1], row[3]) for row in rows] == [
+        (f"`genconfig` no change, {count} local host{'s' if count > 1 else ''}", "skipped", GENCONFIG_BASELINE)
+        for count in hosts]
+    for row in rows:
+        assert row[9].startswith("skipped: "), row
+        assert row[2] == row[4] == row[6] == row[8] == "", row
+
+
+def test_genconfig_without_kolla_ansible_prints_skipped_rows(tmp_path):
+    env = {**os.environ, "XDEPLOY_KOLLA_VENV_22": str(tmp_path / "no-venv")}
+    completed, rows = run_genconfig(tmp_path, env=env)
+    assert_skipped(rows, [1, 5])
+    assert "no kolla-ansible 22.2.0 in" in rows[0][9]
+    assert "bench: genconfig skipped: kolla-ansible 22.2.0 is not available" in completed.stderr
+
+
+@pytest.mark.kolla
+def test_genconfig_compares_the_plugin_with_kolla_alone_in_one_run(tmp_path):
+    """One host, one timed run per variant when kolla-ansible 22.2.0 is there (about a minute); else the skip row."""
+    unavailable = kolla_unavailable()
+    completed, rows = run_genconfig(tmp_path, "--genconfig-hosts", "1", "--genconfig-runs", "1")
+    if unavailable:
+        assert_skipped(rows, [1])
+        return
+    [row] = rows
+    assert (row[0], row[3]) == ("`genconfig` no change, 1 local host", GENCONFIG_BASELINE)
+    assert DURATION.match(row[1]) and DURATION.match(row[4]), row
+    assert row[2] == row[5] == "n/a" and row[7] == "n/a", row  # the harness starts ansible-playbook itself
+    assert RATIO.match(row[6]) and re.fullmatch(r"wall ≤ 1\.15×: (met|missed)", row[8]), row
+    assert re.match(r"the plugin adds [+-]\d+ % \(target ≤ 15 %: (met|missed)\); "
+                    r"plugin integrated: changed=0 in every run; kolla alone: changed=0 in every run; "
+                    r"first runs \(untimed warm-up\): plugin integrated ", row[9]), row
+    document = (tmp_path / "benchmarks.md").read_text(encoding="utf-8")
+    assert "- genconfig, plugin integrated, 1 host: `" in document and "kolla_action=config" in document
