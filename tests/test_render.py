@@ -14,10 +14,14 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "globals.yml"
 SECRETS = {"glance_database_password": "db-secret", "glance_keystone_password": "ks-secret"}
 CONNECTED = {"glance_database_address": "db.example:3306", "keystone_internal_url": "http://keystone.example:5000"}
+# What a standalone glance-api cannot start without, for the CLI: kolla's own globals set the connection
+# values, passwords.yml the secrets. `-c CONNECTION -p PASSWORDS` after a test's globals.
+CONNECTION = REPO / "tests" / "fixtures" / "standalone-connection.yml"
+PASSWORDS = REPO / "tests" / "fixtures" / "standalone-passwords.yml"
 
 
 def render(values: dict, host: str | None = None, secrets: dict | None = None, overrides_dir: Path | None = None):
-    checked = check_values(values)
+    checked = check_values({**CONNECTED, **values})  # a standalone glance-api cannot start without both
     assert [f for f in checked.findings if str(f.severity) == "error"] == []
     return render_host(checked.settings, host, SECRETS if secrets is None else secrets, overrides_dir)
 
@@ -103,13 +107,66 @@ def test_secrets_and_connection_values_are_used_when_given():
     assert set(result.secrets) == {"p@ss/w:rd", "ks-secret", "mc"}
 
 
-def test_a_missing_secret_is_a_warning_and_its_option_is_left_out():
+def test_a_missing_secret_glance_api_needs_is_an_error_and_nothing_is_rendered():
     result = render(CONNECTED, secrets={"glance_keystone_password": "ks-secret"})
+    assert not result.ok and result.files == ()
+    [finding] = result.findings
+    assert (finding.rule, finding.variable, str(finding.severity)) == \
+        ("render-secret-missing", "glance_database_password", "error")
+    assert "glance_database_password" in finding.message and "passwords.yml" in finding.hint
+
+
+def test_a_missing_secret_is_no_error_when_an_override_file_supplies_its_option(tmp_path):
+    (tmp_path / "glance").mkdir()
+    (tmp_path / "glance" / "glance-api.conf").write_text("[database]\nconnection = sqlite:////srv/glance.sqlite\n")
+    result = render(CONNECTED, secrets={"glance_keystone_password": "ks-secret"}, overrides_dir=tmp_path)
+    assert result.ok and result.findings == ()
+    assert value(result, "glance-api.conf", "database", "connection") == "sqlite:////srv/glance.sqlite"
+
+
+def test_a_missing_memcache_secret_key_stays_a_warning_and_its_option_is_left_out():
+    result = render({"glance_memcached_servers": "10.0.0.1:11211"}, secrets=SECRETS)
     assert result.ok
     assert [(f.rule, f.variable, str(f.severity)) for f in result.findings] == \
-        [("render-secret-missing", "glance_database_password", "warning")]
-    assert value(result, "glance-api.conf", "database", "connection") is None
-    assert "database" not in parsed(result)["glance-api.conf"].sections
+        [("render-secret-missing", "memcache_secret_key", "warning")]
+    assert value(result, "glance-api.conf", "keystone_authtoken", "memcache_secret_key") is None
+    assert value(result, "glance-api.conf", "keystone_authtoken", "memcache_security_strategy") is None
+
+
+def test_cli_a_missing_secret_is_an_error_naming_it_and_passwords_yml_and_writes_nothing(tmp_path, capsys):
+    passwords = tmp_path / "passwords.yml"
+    passwords.write_text("glance_keystone_password: kspw\n")
+    code, out, err = run(capsys, "render", "--standalone", "-c", EXAMPLE, "-c", CONNECTION, "-p", passwords,
+                         "-o", tmp_path / "out")
+    assert code == 1 and out == ""
+    assert [line for line in err.splitlines() if " error [" in line] == [
+        "<globals>: error [render-secret-missing] glance_database_password: secret glance_database_password is "
+        "missing, so [database] connection is left out: glance-api cannot start without a database (an override "
+        "file can supply it)"]
+    assert "hint: add glance_database_password to passwords.yml (-p)" in err
+    assert "nothing was written" in err
+    assert not (tmp_path / "out").exists()
+
+    overrides = tmp_path / "config"
+    (overrides / "glance").mkdir(parents=True)
+    (overrides / "glance" / "glance-api.conf").write_text("[database]\nconnection = sqlite:////srv/glance.sqlite\n")
+    code, _, err = run(capsys, "render", "--standalone", "-c", EXAMPLE, "-c", CONNECTION, "-p", passwords,
+                       "--overrides", overrides, "-o", tmp_path / "out")
+    assert code == 0, err
+    assert "render-secret-missing" not in err
+    document = ini.parse((tmp_path / "out" / "glance-api.conf").read_text())
+    assert document.get("database", "connection").value == "sqlite:////srv/glance.sqlite"
+
+
+def test_cli_standalone_without_passwords_yml_stops_and_writes_nothing(tmp_path, capsys):
+    """Issue 14, problem 3: a forgotten -p (the default passwords.yml holds none of them) is no working glance-api."""
+    code, out, err = run(capsys, "render", "--standalone", "-c", EXAMPLE, "-c", CONNECTION, "-o", tmp_path / "out")
+    assert code == 1 and out == ""
+    errors = [line for line in err.splitlines() if " error [" in line]
+    assert [line.split(" error ")[1].split(":")[0] for line in errors] == [
+        "[render-secret-missing] glance_database_password", "[render-secret-missing] glance_keystone_password"]
+    assert "nothing was written" in err
+    assert not (tmp_path / "out").exists()
 
 
 def test_an_unsafe_secret_is_refused_without_showing_it():
@@ -143,13 +200,14 @@ def test_the_header_names_the_generator_and_output_is_deterministic():
 
 
 def test_cli_renders_the_example_with_mode_0640(tmp_path, capsys):
-    code, out, err = run(capsys, "render", "--standalone", "-c", EXAMPLE, "-o", tmp_path / "out")
+    code, out, err = run(capsys, "render", "--standalone", "-c", EXAMPLE, "-c", CONNECTION, "-p", PASSWORDS,
+                         "-o", tmp_path / "out")
     assert code == 0, err
     assert out.splitlines() == [f"wrote {tmp_path / 'out' / 'glance-api.conf'}",
                                 f"wrote {tmp_path / 'out' / 'glance-image-import.conf'}"]
     for name in ("glance-api.conf", "glance-image-import.conf"):
         assert stat.S_IMODE((tmp_path / "out" / name).stat().st_mode) == 0o640
-    assert "render-secret-missing" in err
+    assert "render-" not in err
 
 
 def test_cli_refuses_to_render_invalid_globals(tmp_path, capsys):
@@ -169,7 +227,8 @@ def test_cli_refuses_templated_values(tmp_path, capsys):
 
 def test_cli_writes_one_pair_per_inventory_host(tmp_path, capsys):
     case = REPO / "tests" / "cases" / "positive" / "multi-node-with-self-reference-urls"
-    code, out, _ = run(capsys, "render", "--standalone", "-c", case / "globals.yml", "-i", case / "inventory.ini", "-o", tmp_path)
+    code, out, _ = run(capsys, "render", "--standalone", "-c", case / "globals.yml", "-c", CONNECTION, "-p", PASSWORDS,
+                         "-i", case / "inventory.ini", "-o", tmp_path)
     assert code == 0
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.conf")) == \
         ["api1/glance-api.conf", "api1/glance-image-import.conf", "api2/glance-api.conf",
@@ -181,8 +240,8 @@ def test_cli_writes_one_pair_per_inventory_host(tmp_path, capsys):
 
 def test_cli_host_option_picks_one_inventory_host(tmp_path, capsys):
     case = REPO / "tests" / "cases" / "positive" / "multi-node-with-self-reference-urls"
-    code, _, _ = run(capsys, "render", "--standalone", "-c", case / "globals.yml", "-i", case / "inventory.ini", "--host", "api2",
-                     "-o", tmp_path)
+    code, _, _ = run(capsys, "render", "--standalone", "-c", case / "globals.yml", "-c", CONNECTION, "-p", PASSWORDS,
+                     "-i", case / "inventory.ini", "--host", "api2", "-o", tmp_path)
     assert code == 0
     assert sorted(p.parent.name for p in tmp_path.rglob("glance-api.conf")) == ["api2"]
     code, _, err = run(capsys, "render", "--standalone", "-c", case / "globals.yml", "-i", case / "inventory.ini", "--host", "api9",
@@ -195,7 +254,8 @@ def test_globals_win_over_host_variables_as_extra_vars_do(tmp_path, capsys):
     globals_file = tmp_path / "globals.yml"
     globals_file.write_text('glance_enabled_import_methods: "glance-direct"\n'
                             'glance_worker_self_reference_url: "http://vip:9292"\n')
-    code, _, _ = run(capsys, "render", "--standalone", "-c", globals_file, "-i", case / "inventory.ini", "-o", tmp_path / "out")
+    code, _, _ = run(capsys, "render", "--standalone", "-c", globals_file, "-c", CONNECTION, "-p", PASSWORDS,
+                     "-i", case / "inventory.ini", "-o", tmp_path / "out")
     assert code == 0
     for host in ("api1", "api2"):
         document = ini.parse((tmp_path / "out" / host / "glance-api.conf").read_text())
@@ -262,7 +322,8 @@ def test_a_host_variable_that_breaks_a_global_is_reported_for_that_host(tmp_path
     inventory = tmp_path / "inventory.ini"
     inventory.write_text("[glance-api]\napi1 glance_backend_ceph=true\napi2\n")
 
-    code, out, err = run(capsys, "render", "--standalone", "-c", globals_file, "-i", inventory, "-o", tmp_path / "out")
+    code, out, err = run(capsys, "render", "--standalone", "-c", globals_file, "-c", CONNECTION, "-p", PASSWORDS,
+                         "-i", inventory, "-o", tmp_path / "out")
 
     assert code == 1 and out == ""
     assert [line for line in err.splitlines() if " error [" in line] == [
@@ -280,7 +341,8 @@ def test_group_variables_of_the_inventory_apply_as_in_ansible(tmp_path, capsys):
     inventory.write_text("[glance-api]\napi1\napi2 glance_image_size_cap=20000000000\n"
                          "[control]\napi1\n[control:vars]\nglance_worker_self_reference_url=http://vip:9292\n")
 
-    code, _, err = run(capsys, "render", "--standalone", "-c", globals_file, "-i", inventory, "-o", tmp_path / "out")
+    code, _, err = run(capsys, "render", "--standalone", "-c", globals_file, "-c", CONNECTION, "-p", PASSWORDS,
+                       "-i", inventory, "-o", tmp_path / "out")
 
     assert code == 0, err
     api1 = ini.parse((tmp_path / "out" / "api1" / "glance-api.conf").read_text())

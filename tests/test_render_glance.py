@@ -19,8 +19,10 @@ from tests.support.glance_tools import (API_NAMESPACES, IMPORT_NAMESPACES, REPO,
                                         oslo_config_validator, validator_errors)
 from xdeploy_glance import ini
 from xdeploy_glance.cli import main
+from xdeploy_glance.loading import load_file
 from xdeploy_glance.render import check_values, render_host
 from xdeploy_glance.render.checks import backends
+from xdeploy_glance.settings import is_templated
 
 pytestmark = pytest.mark.glance
 
@@ -83,7 +85,7 @@ def assert_glance_accepts(directory: Path, glance_venv: Path, glance_worker) -> 
 @pytest.mark.parametrize("case", case_dirs("positive"), ids=lambda p: p.name)
 def test_every_positive_case_renders_files_glance_accepts(case, tmp_path, capsys, glance_venv, glance_worker):
     out = tmp_path / "out"
-    if "{{" in (case / "globals.yml").read_text():
+    if is_templated(dict(load_file(case / "globals.yml")[0].data)):  # Jinja, as Ansible sees it (not !unsafe)
         directories = render_templated_case(case, out)
     else:
         directories = render_case(case, out, tmp_path, capsys)
@@ -150,8 +152,12 @@ def test_render_check_glance_runs_inside_a_glance_venv(tmp_path, glance_venv):
     overrides = tmp_path / "config"
     (overrides / "glance").mkdir(parents=True)
     (overrides / "glance" / "glance-image-import.conf").write_text("[image_conversion]\noutput_format = qcow3\n")
+    connection, passwords = tmp_path / "connection.yml", tmp_path / "passwords.yml"
+    connection.write_text(CONNECTION)
+    passwords.write_text(PASSWORDS)
     command = [str(glance_venv / "bin" / "python"), "-W", "ignore", "-m", "xdeploy_glance", "render", "--standalone",
-               "-c", str(REPO / "examples" / "globals.yml"), "-o", str(tmp_path / "out"), "--check-glance"]
+               "-c", str(REPO / "examples" / "globals.yml"), "-c", str(connection), "-p", str(passwords),
+               "-o", str(tmp_path / "out"), "--check-glance"]
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     clean = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
     assert clean.returncode == 0, clean.stderr[-3000:]

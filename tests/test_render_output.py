@@ -12,6 +12,10 @@ from xdeploy_glance.render.masking import MASK, mask_line
 from xdeploy_glance.render.output import RenderedFile, WriteError, write_files
 
 PAGE = 4096
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# What a standalone glance-api cannot start without: `-c CONNECTION -p PASSWORDS` after a test's globals.
+CONNECTION = FIXTURES / "standalone-connection.yml"
+PASSWORDS = FIXTURES / "standalone-passwords.yml"
 
 
 def write(path: Path, text: str) -> Path:
@@ -46,7 +50,8 @@ def snapshot(directory: Path) -> dict[str, bytes]:
 def test_a_render_into_a_full_filesystem_fails_cleanly_and_keeps_the_old_files(tmp_path, mount_tmpfs, capsys):
     target = mount_tmpfs("256k").mount_point
     globals_file = write(tmp_path / "globals.yml", "glance_enabled_import_methods: glance-direct\n")
-    assert run(capsys, "render", "--standalone", "-c", globals_file, "-o", target)[0] == 0
+    assert run(capsys, "render", "--standalone", "-c", globals_file, "-c", CONNECTION, "-p", PASSWORDS,
+               "-o", target)[0] == 0
     write(globals_file, "glance_enabled_import_methods: glance-direct,web-download\n"
                         "glance_image_import_plugins: image_conversion\n")
     fill(target)
@@ -55,7 +60,8 @@ def test_a_render_into_a_full_filesystem_fails_cleanly_and_keeps_the_old_files(t
         handle.truncate(os.path.getsize(target / "filler") - PAGE)
     before = snapshot(target)
 
-    code, out, err = run(capsys, "render", "--standalone", "-c", globals_file, "-o", target)
+    code, out, err = run(capsys, "render", "--standalone", "-c", globals_file, "-c", CONNECTION, "-p", PASSWORDS,
+                         "-o", target)
 
     assert code == 1
     assert out == ""
@@ -88,14 +94,15 @@ def test_files_replace_old_ones_with_mode_0640_in_fresh_directories(tmp_path):
 
 def test_diff_shows_changes_masks_secrets_and_writes_nothing(tmp_path, capsys):
     globals_file = write(tmp_path / "globals.yml", "glance_enabled_import_methods: glance-direct\n"
-                                                   "glance_database_address: db:3306\n")
+                                                   "glance_database_address: db:3306\n"
+                                                   "keystone_internal_url: http://ks:5000\n")
     passwords = write(tmp_path / "passwords.yml", "glance_database_password: Sup3rSecret\n"
                                                   "glance_keystone_password: KsSecret9\n")
     out_dir = tmp_path / "out"
     assert run(capsys, "render", "--standalone", "-c", globals_file, "-p", passwords, "-o", out_dir)[0] == 0
     before = snapshot(out_dir)
     write(globals_file, "glance_enabled_import_methods: glance-direct,web-download\n"
-                        "glance_database_address: db2:3306\n")
+                        "glance_database_address: db2:3306\nkeystone_internal_url: http://ks:5000\n")
     write(passwords, "glance_database_password: N3wSecret\nglance_keystone_password: KsSecret9\n")
 
     code, out, err = run(capsys, "render", "--standalone", "-c", globals_file, "-p", passwords, "-o", out_dir, "--diff")
@@ -113,7 +120,8 @@ def test_diff_shows_changes_masks_secrets_and_writes_nothing(tmp_path, capsys):
 
 def test_diff_against_an_empty_directory_shows_new_files(tmp_path, capsys):
     globals_file = write(tmp_path / "globals.yml", "glance_enabled_import_methods: glance-direct\n")
-    code, out, _ = run(capsys, "render", "--standalone", "-c", globals_file, "-o", tmp_path / "out", "--diff")
+    code, out, _ = run(capsys, "render", "--standalone", "-c", globals_file, "-c", CONNECTION, "-p", PASSWORDS,
+                       "-o", tmp_path / "out", "--diff")
     assert code == 0
     assert out.count("--- /dev/null\n") == 2
     assert not (tmp_path / "out").exists()
@@ -124,8 +132,8 @@ def test_diff_masks_secrets_that_overrides_bring(tmp_path, capsys):
     write(tmp_path / "config" / "global.conf",
           "[DEFAULT]\ntransport_url = rabbit://openstack:RabbitPass1@10.0.0.5:5672//\n"
           "[keystone_authtoken]\nmemcache_secret_key = McKey123\n")
-    code, out, _ = run(capsys, "render", "--standalone", "-c", globals_file, "--overrides", tmp_path / "config",
-                       "-o", tmp_path / "out", "--diff")
+    code, out, _ = run(capsys, "render", "--standalone", "-c", globals_file, "-c", CONNECTION, "-p", PASSWORDS,
+                       "--overrides", tmp_path / "config", "-o", tmp_path / "out", "--diff")
     assert code == 0
     assert f"+transport_url = rabbit://openstack:{MASK}@10.0.0.5:5672//\n" in out
     assert f"+memcache_secret_key = {MASK}\n" in out
@@ -147,12 +155,14 @@ def test_mask_line(line, secrets, expected):
 def test_a_file_already_as_rendered_is_left_alone_and_one_with_another_mode_is_rewritten(tmp_path, capsys):
     globals_file = write(tmp_path / "globals.yml", "glance_enabled_import_methods: glance-direct\n")
     out_dir = tmp_path / "out"
-    assert run(capsys, "render", "--standalone", "-c", globals_file, "-o", out_dir)[0] == 0
+    assert run(capsys, "render", "--standalone", "-c", globals_file, "-c", CONNECTION, "-p", PASSWORDS,
+               "-o", out_dir)[0] == 0
     api, image_import = out_dir / "glance-api.conf", out_dir / "glance-image-import.conf"
     os.chmod(image_import, 0o644)
     before = {path: os.stat(path) for path in (api, image_import)}
 
-    code, out, _ = run(capsys, "render", "--standalone", "-c", globals_file, "-o", out_dir)
+    code, out, _ = run(capsys, "render", "--standalone", "-c", globals_file, "-c", CONNECTION, "-p", PASSWORDS,
+                       "-o", out_dir)
 
     assert code == 0
     assert out.splitlines() == [f"unchanged {api}", f"wrote {image_import}"]

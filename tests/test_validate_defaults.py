@@ -83,17 +83,22 @@ def test_validate_help_teaches_the_defaults(capsys):
         assert words in out
 
 
+# A standalone glance-api cannot start without these (render-value-missing, render-secret-missing are errors).
+CONNECTION = "glance_database_address: db.example:3306\nkeystone_internal_url: http://keystone.example:5000\n"
+
+
 def _override_fixture(configdir: Path, custom: Path) -> None:
     (custom / "glance").mkdir(parents=True)
     (custom / "glance" / "glance-api.conf").write_text("[DEFAULT]\nworkers = 7\n")
-    (configdir / "passwords.yml").write_text("glance_database_password: secret\n")
+    (configdir / "passwords.yml").write_text("glance_database_password: secret\nglance_keystone_password: ks\n")
+    (configdir / "globals.yml").write_text(CLEAN + CONNECTION)
 
 
 def test_render_reads_overrides_from_node_custom_config_in_the_globals(configdir, tmp_path, capsys):
     """Issue 14, problem 2: render merges the overrides the play merges, without --overrides."""
     custom = tmp_path / "custom"
     _override_fixture(configdir, custom)
-    (configdir / "globals.yml").write_text(CLEAN + f"node_custom_config: {custom}\n")
+    (configdir / "globals.yml").write_text(CLEAN + CONNECTION + f"node_custom_config: {custom}\n")
     code, _, err = run(capsys, "render", "--standalone", "-o", str(tmp_path / "out"))
     assert code == 0, err
     assert "workers = 7" in (tmp_path / "out" / "glance-api.conf").read_text()

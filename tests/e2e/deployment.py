@@ -6,7 +6,10 @@ product's own inputs, never by editing rendered files:
 - globals (deployment choices the product models): paths, log file, debug, lock_path,
   `[wsgi] python_interpreter`, web-download filters, methods, plugins, stores, staging sizing;
 - kolla-style override files (`render --overrides DIR`, DIR/glance/glance-api.conf) for what is
-  only true in a test: a sqlite database and the header-trusting paste flavor.
+  only true in a test: a sqlite database and the header-trusting paste flavor;
+- a kolla passwords.yml (`render -p`) with the Keystone service password: like Keystone's URL in the
+  globals, a glance-api.conf cannot do without it (render refuses to write one), though the test
+  paste flavor never calls Keystone.
 """
 from __future__ import annotations
 
@@ -74,6 +77,8 @@ def base_globals(state_dir: Path, staging_dir: Path, venv: Path) -> dict:
         "glance_lock_path": f"{state_dir}/locks",
         # Under uWSGI sys.executable is the base interpreter; image_conversion needs oslo.concurrency.
         "glance_wsgi_python_interpreter": f"{venv}/bin/python3",
+        # A glance-api.conf needs Keystone (render refuses one without); the trustedheaders flavor never calls it.
+        "keystone_internal_url": "http://127.0.0.1:5000",
     }
 
 
@@ -91,8 +96,26 @@ flavor = {TRUSTED_HEADERS_FLAVOR}
 """)
 
 
+# kolla's passwords.yml for the test: the service password (the database is the override's sqlite file).
+TEST_PASSWORDS = "glance_keystone_password: e2e-keystone-never-called\n"
+
+
 def render(globals_file: Path, overrides_dir: Path, config_dir: Path) -> CommandResult:
-    return xdeploy_glance("render", "--standalone", "-c", str(globals_file), "--overrides", str(overrides_dir), "-o", str(config_dir))
+    passwords = globals_file.parent / "passwords.yml"
+    passwords.write_text(TEST_PASSWORDS)
+    return xdeploy_glance("render", "--standalone", "-c", str(globals_file), "-p", str(passwords),
+                          "--overrides", str(overrides_dir), "-o", str(config_dir))
+
+
+def staging_volume(directory: Path) -> dict:
+    """kolla's glance_extra_volumes mounting `directory` at the same path in the glance_api container.
+
+    This Glance runs on the host, where staging's path is the one glance-api.conf names; the role
+    places glance_staging_store_uri (a path in kolla's glance_api container) on the host through the
+    container's volumes, and refuses staging under none (staging-outside-volumes): the identity bind
+    makes both paths one.
+    """
+    return {"glance_extra_volumes": [f"{directory}:{directory}"]}
 
 
 def provision_staging(globals_values: dict, workdir: Path) -> PlaybookRun:
@@ -115,7 +138,7 @@ def deploy(root: Path, venv: Path, staging_size: str, settings: dict) -> Deploym
     staging_mount = root / "staging-fs"
     staging_dir = staging_mount / "staging"
     mount_tmpfs(staging_mount, staging_size)
-    values = {**base_globals(state_dir, staging_dir, venv), **settings}
+    values = {**base_globals(state_dir, staging_dir, venv), **staging_volume(staging_mount), **settings}
     globals_file = write_globals(root / "globals.yml", values)
     paste_ini = write_trusted_headers_paste_ini(venv, root / "glance-api-paste.ini")
     write_test_overrides(root / "overrides", state_dir, paste_ini)

@@ -34,10 +34,13 @@ from ..findings import RuleDoc, Severity
 RENDER_FINDINGS = (
     RuleDoc("render-unsafe-value", Severity.ERROR, "A value (or a secret) cannot be written so that oslo.config "
             "reads it back unchanged.\n\nNothing is written; fix the value (see ini-unsafe-value)."),
-    RuleDoc("render-value-missing", Severity.WARNING, "A value an option needs is not set.\n\nThe option is left "
-            "out of the rendered file, so Glance uses its own default or fails where it has none."),
-    RuleDoc("render-secret-missing", Severity.WARNING, "A secret an option needs is not in passwords.yml.\n\nThe "
-            "option is left out; the tool never invents a secret."),
+    RuleDoc("render-value-missing", Severity.ERROR, "A value an option of a standalone glance-api.conf needs is not "
+            "set (`render --standalone`).\n\nglance-api cannot start without it (the database address, Keystone's "
+            "URL, a store's endpoint), so nothing is written, unless an override file supplies the option."),
+    RuleDoc("render-secret-missing", Severity.ERROR, "A secret an option of a standalone glance-api.conf needs is not "
+            "in passwords.yml (`render --standalone`).\n\nglance-api cannot start without the database or service "
+            "password, so nothing is written, unless an override file supplies the option; the tool never invents "
+            "a secret. A missing memcache_secret_key is only a warning: tokens are then cached unprotected."),
     RuleDoc("render-templated-value", Severity.ERROR, "A global holds Jinja, which only the Ansible role can "
             "resolve.\n\n`xdeploy-glance render` refuses it; `reconfigure` renders through Ansible."),
     RuleDoc("render-host-name", Severity.ERROR, "An inventory host name cannot be used as a directory name.\n\n"

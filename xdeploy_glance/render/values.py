@@ -78,20 +78,22 @@ class _Builder:
         return self.encode(encoder, value, variable, option)
 
     def needed(self, variable: str, option: str, consequence: str) -> str | None:
-        """A plain setting an option cannot do without; None (and a warning) when unset."""
+        """A plain setting an option cannot do without; None (and an error) when unset: Glance would not start."""
         value = self.settings.value(variable)
         if value in (None, ""):
-            self._missing(option, Finding(VALUE_MISSING, Severity.WARNING, f"{variable} is not set, so {option} is "
+            self._missing(option, Finding(VALUE_MISSING, Severity.ERROR, f"{variable} is not set, so {option} is "
                                           f"left out: {consequence}", f"set {variable} in the globals",
                                           variable=variable, host=self.host))
             return None
         return value
 
-    def secret(self, name: str, option: str, consequence: str) -> str | None:
-        """The secret's text, or None (and a warning) when it is missing. Never shown in a message."""
+    def secret(self, name: str, option: str, consequence: str,
+               severity: Severity = Severity.ERROR) -> str | None:
+        """The secret's text, or None when it is missing: an error where glance-api cannot start without it
+        (`severity` says otherwise). Never shown in a message."""
         value = self.secrets.get(name)
         if value is None or value == "":
-            self._missing(option, Finding(SECRET_MISSING, Severity.WARNING, f"secret {name} is missing, so {option} "
+            self._missing(option, Finding(SECRET_MISSING, severity, f"secret {name} is missing, so {option} "
                                           f"is left out: {consequence}", f"add {name} to passwords.yml (-p)",
                                           variable=name, host=self.host))
             return None
@@ -109,8 +111,9 @@ class _Builder:
             return None
         return value
 
-    def secret_value(self, name: str, option: str, consequence: str) -> Encoded | None:
-        text = self.secret(name, option, consequence)
+    def secret_value(self, name: str, option: str, consequence: str,
+                     severity: Severity = Severity.ERROR) -> Encoded | None:
+        text = self.secret(name, option, consequence, severity)
         if text is None:
             return None
         try:
@@ -252,7 +255,7 @@ def _keystone(b: _Builder) -> dict:
                                                  f"{section} memcached_servers")
         keystone["memcache_secret_key"] = b.secret_value(
             MEMCACHE_SECRET_KEY, f"{section} memcache_secret_key",
-            "cached tokens are not protected, so memcache_security_strategy is left out too")
+            "cached tokens are not protected, so memcache_security_strategy is left out too", Severity.WARNING)
     return keystone
 
 
