@@ -26,6 +26,14 @@
 # bind-mounted at their container paths, kolla's users (kolla 42400, glance 42415, fluentd 42474)
 # added to the overlay's /etc/passwd and /etc/group, then chroot. Nothing is written on the host
 # outside the container's directory.
+#
+# tests/support/glance_container.py starts a glance_api stand-in that really runs Glance with this
+# same script and namespace_command(), through three optional hooks (empty for this module):
+#   NS_IMAGE    a directory copied into the overlay's root first (the image's files: kolla_start,
+#               sudoers, ...), so they exist only in the throw-away upper layer, like an image layer;
+#   NS_VOLUMES  "host:container[:ro]" lines bind-mounted after the container's own directories
+#               (kolla's volumes: the glance volume at /var/lib/glance, kolla_logs, the venv);
+#   NS_PROC     non-empty: /sys and a fresh /proc as well, for a long-running service.
 import json
 import os
 import subprocess
@@ -56,12 +64,20 @@ mkdir "$t/upper" "$t/work" "$t/root"
 mount -t overlay overlay -o "lowerdir=/,upperdir=$t/upper,workdir=$t/work" "$t/root"
 r=$t/root
 mount --bind /dev "$r/dev"
+if [ -n "${NS_PROC:-}" ]; then mount --rbind /sys "$r/sys"; mount -t proc proc "$r/proc"; fi
+if [ -n "${NS_IMAGE:-}" ]; then cp -a "$NS_IMAGE/." "$r/"; fi
 for p in "$PYPREFIX" "$PYBASE"; do mkdir -p "$r$p"; mount --rbind "$p" "$r$p"; done
 for d in $PERSISTENT_DIRS; do
     mkdir -p "$state/fs/$d" "$r/$d"; mount --bind "$state/fs/$d" "$r/$d"
 done
 for f in $PERSISTENT_FILES; do
     [ -e "$state/fs/$f" ] && { touch "$r/$f"; mount --bind "$state/fs/$f" "$r/$f"; }
+done
+printf '%s\n' "${NS_VOLUMES:-}" | while IFS= read -r v; do
+    [ -n "$v" ] || continue
+    src=${v%%:*}; rest=${v#*:}; dst=${rest%%:*}; opt=${rest#"$dst"}
+    mkdir -p "$r$dst"; mount --bind "$src" "$r$dst"
+    if [ "$opt" = ":ro" ]; then mount -o remount,bind,ro "$r$dst"; fi
 done
 mkdir -p "$r/var/lib/kolla/config_files"
 mount --bind "$config" "$r/var/lib/kolla/config_files"
@@ -70,6 +86,8 @@ mkdir -p "$r/usr/local/bin"
 cp "$set_configs" "$r/usr/local/bin/kolla_set_configs"
 printf '%s' "$PASSWD_LINES" >> "$r/etc/passwd"
 printf '%s' "$GROUP_LINES" >> "$r/etc/group"
+# as useradd leaves them: PAM's account check (sudo in kolla_start) needs a shadow entry
+printf '%s' "$PASSWD_LINES" | sed 's/:.*/:*:20000:0:99999:7:::/' >> "$r/etc/shadow"
 set +e
 chroot "$r" env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/ "$@"
 rc=$?
@@ -100,22 +118,32 @@ def normalized(params):
     return result
 
 
-def run_set_configs(state, config, *args, strategy=None):
+def namespace_command(scratch, state, config, set_configs, command, image=None, volumes=(), proc=False):
+    """argv and environment that run `command` chrooted into the stand-in container's namespace.
+
+    `scratch` is an empty directory (the tmpfs holding the overlay is mounted on it, in the private
+    namespace only), `state` the container directory, `config` the host directory mounted read-only
+    at /var/lib/kolla/config_files, `set_configs` kolla's set_configs.py. See NS_* above.
+    """
     if os.geteuid() != 0:
-        raise RuntimeError("the kolla_container stand-in runs set_configs.py in a private mount "
-                           "namespace, which needs root")
+        raise RuntimeError("the kolla_container stand-in runs in a private mount namespace, which needs root")
+    env = dict(os.environ, PERSISTENT_DIRS=" ".join(PERSISTENT_DIRS),
+               PERSISTENT_FILES=" ".join(PERSISTENT_FILES), PASSWD_LINES=PASSWD, GROUP_LINES=GROUP,
+               PYPREFIX=os.path.realpath(sys.prefix), PYBASE=os.path.realpath(sys.base_prefix),
+               NS_IMAGE=image or "", NS_VOLUMES="\n".join(volumes), NS_PROC="1" if proc else "")
+    argv = ["unshare", "--mount", "--propagation", "private", "sh", "-c", NAMESPACE_SCRIPT, "sh",
+            scratch, state, config, set_configs, *command]
+    return argv, env
+
+
+def run_set_configs(state, config, *args, strategy=None):
     command = [sys.executable, "/usr/local/bin/kolla_set_configs", *args]
     if strategy:
         command[:0] = [f"KOLLA_CONFIG_STRATEGY={strategy}"]
-    env = dict(os.environ, PERSISTENT_DIRS=" ".join(PERSISTENT_DIRS),
-               PERSISTENT_FILES=" ".join(PERSISTENT_FILES), PASSWD_LINES=PASSWD, GROUP_LINES=GROUP,
-               PYPREFIX=os.path.realpath(sys.prefix), PYBASE=os.path.realpath(sys.base_prefix))
     scratch = tempfile.mkdtemp(prefix="kolla-standin-")
     try:
-        return subprocess.run(
-            ["unshare", "--mount", "--propagation", "private", "sh", "-c", NAMESPACE_SCRIPT, "sh",
-             scratch, state, config, SET_CONFIGS, *command],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        argv, env = namespace_command(scratch, state, config, SET_CONFIGS, command)
+        return subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     finally:
         os.rmdir(scratch)
 
