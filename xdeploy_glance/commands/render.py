@@ -40,7 +40,8 @@ later files win per key:
 A missing override file is fine; one that cannot be read is an error (exit 2).
 
 Secrets (glance_database_password, glance_keystone_password, memcache_secret_key, ...) come from
-a kolla passwords.yml (-p). A missing secret is a warning and its option is left out; secrets are
+a kolla passwords.yml (-p). A missing secret or connection value glance-api cannot start without is
+an error (nothing is written) unless an override file supplies the option; secrets are
 masked in every diff and message.
 
 {DEFAULTS_HELP}
