@@ -276,7 +276,8 @@ def test_plain_pytest_needs_no_ansible_tools_on_path(tmp_path, failing_ansible_t
     inventory.write_text(json.dumps({"glance-api": {"hosts": {"localhost": {
         "ansible_connection": "local", "ansible_python_interpreter": sys.executable}}}}))
     globals_file = tmp_path / "globals.yml"
-    globals_file.write_text(json.dumps({"glance_staging_store_uri": f"file://{tmp_path}/staging",
+    globals_file.write_text(json.dumps({"glance_file_datadir_volume": str(tmp_path),  # staging's host path: tmp_path/staging
+                                        "glance_staging_store_uri": "file:///var/lib/glance/staging",
                                         "node_config_directory": str(tmp_path / "kolla")}))
     (tmp_path / "pytest.ini").write_text("[pytest]\n")
     path, mark = failing_ansible_tools
@@ -291,7 +292,8 @@ def test_plain_pytest_needs_no_ansible_tools_on_path(tmp_path, failing_ansible_t
     assert not mark.exists(), mark.read_text()
     assert run.returncode == 1, run.describe()  # nothing is deployed there: the checks ran, and failed
     assert run.table[("localhost", "staging-directory")] == (
-        "FAILED", f"{tmp_path}/staging does not exist; the nearest existing parent is {tmp_path}")
+        "FAILED", f"staging /var/lib/glance/staging (host: {tmp_path}/staging) does not exist; the nearest existing "
+                  f"parent on the host is {tmp_path}")
 
 
 # verify parses the inventory once and hands testinfra what `ansible-inventory --list` would print.
@@ -440,7 +442,8 @@ def test_verify_runs_no_ansible_process_for_local_and_remote_hosts(tmp_path, fai
                   "ansible_ssh_common_args": "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null "
                                              "-o BatchMode=yes"}}}}))
     globals_file = tmp_path / "globals.yml"
-    globals_file.write_text(json.dumps({"glance_staging_store_uri": f"file://{tmp_path}/staging",
+    globals_file.write_text(json.dumps({"glance_file_datadir_volume": str(tmp_path),  # staging's host path: tmp_path/staging
+                                        "glance_staging_store_uri": "file:///var/lib/glance/staging",
                                         "node_config_directory": str(tmp_path / "kolla")}))
 
     completed = subprocess.run([sys.executable, "-m", "xdeploy_glance", "verify", "-c", str(globals_file),
@@ -451,7 +454,8 @@ def test_verify_runs_no_ansible_process_for_local_and_remote_hosts(tmp_path, fai
     assert not mark.exists(), mark.read_text()
     assert run.returncode == 1, run.describe()
     assert run.table[("here", "staging-directory")] == (
-        "FAILED", f"{tmp_path}/staging does not exist; the nearest existing parent is {tmp_path}")
+        "FAILED", f"staging /var/lib/glance/staging (host: {tmp_path}/staging) does not exist; the nearest existing "
+                  f"parent on the host is {tmp_path}")
     assert run.table[("here", "import-options-deployed")] == (
         "FAILED", f"cannot read {tmp_path}/kolla/glance-api/glance-api.conf: No such file or directory; "
                   "kolla's glance role writes it (genconfig or reconfigure, with the plugin integrated)")
@@ -470,7 +474,8 @@ def test_prepare_in_a_thread_then_run_in_process(tmp_path, capsys):
     inventory = tmp_path / "inventory.yml"
     inventory.write_text(json.dumps({"glance-api": {"hosts": {"here": {"ansible_connection": "local"}}}}))
     globals_file = tmp_path / "globals.yml"
-    globals_file.write_text(json.dumps({"glance_staging_store_uri": f"file://{tmp_path}/staging",
+    globals_file.write_text(json.dumps({"glance_file_datadir_volume": str(tmp_path),  # staging's host path: tmp_path/staging
+                                        "glance_staging_store_uri": "file:///var/lib/glance/staging",
                                         "node_config_directory": str(tmp_path / "kolla")}))
     report = tmp_path / "verify.xml"
     arguments = main_parser_arguments("-c", str(globals_file), "-i", str(inventory), "--junitxml", str(report))
@@ -567,3 +572,57 @@ def test_without_a_listing_testinfra_runs_ansible_inventory_itself(tmp_path, mon
     assert "inventory" not in vars(runner)  # not handed over: computed by running ansible-inventory when needed
     assert runner.get_hosts("glance-api") == ["ctl1", "ctl2"]
     assert runner.get_variables("ctl1")["glance_staging_concurrent_imports"] == 3
+
+
+# Staging is a path inside kolla's glance_api container: the facts script places it on the host through
+# the container's volumes (xdeploy_glance.volumes, shipped inside the script), as the role's probe action does.
+
+def test_the_probe_arguments_carry_kolla_s_glance_api_volumes():
+    from xdeploy_glance.verify.facts import probe_arguments
+
+    expected = expectations_for("api1", {"glance_extra_volumes": ["/mnt/nfs:/var/lib/glance-import"]},
+                                {"glance_file_datadir_volume": "/srv/glance", "kolla_container_engine": "podman",
+                                 "docker_runtime_directory": "/data/engine", "node_config_directory": "/srv/kolla"})
+
+    arguments = probe_arguments(expected)
+
+    assert arguments["path"] == "/var/lib/glance/staging"
+    assert arguments["volumes"] == ["/srv/kolla/glance-api/:/var/lib/kolla/config_files/:ro",
+                                    "/etc/localtime:/etc/localtime:ro", "/srv/glance:/var/lib/glance/",
+                                    "kolla_logs:/var/log/kolla/", "/dev/shm:/dev/shm", "/mnt/nfs:/var/lib/glance-import"]
+    assert (arguments["container_engine"], arguments["docker_runtime_directory"]) == ("podman", "/data/engine")
+
+
+def test_the_facts_script_probes_staging_at_its_host_path_in_process_and_on_the_host(tmp_path):
+    import testinfra
+
+    from xdeploy_glance.verify.facts import Target, gather_all
+
+    data = tmp_path / "glance-volume"  # glance_file_datadir_volume, a host path kolla bind-mounts
+    (data / "staging").mkdir(parents=True, mode=0o750)
+    (data / "staging" / f"{IMAGE_ID}.raw").write_bytes(b"x")
+    os.utime(data / "staging" / f"{IMAGE_ID}.raw", (1700000000, 1700000000))
+    placement = {"volumes": [f"{data}:/var/lib/glance/", "kolla_logs:/var/log/kolla/"],
+                 "container_engine": "docker", "docker_runtime_directory": ""}
+    request = {"probe": {"path": "/var/lib/glance/staging", "owner": None, "group": None, **placement},
+               "leftovers": {"path": "/var/lib/glance/staging", "minutes": 1, **placement}}
+    nowhere = {"probe": {"path": "/srv/staging", "owner": None, "group": None, **placement}}
+    label = f"staging /var/lib/glance/staging (host: {data}/staging)"
+
+    found = gather_all([Target("in-process", request, None, ()),
+                        Target("script", request, testinfra.get_host("local://").run, (sys.executable,)),
+                        Target("nowhere", nowhere, testinfra.get_host("local://").run, (sys.executable,))], 3)
+
+    def steady(probe):  # tmp_path's filesystem is shared with whatever else runs meanwhile
+        return {key: value for key, value in probe.items() if key != "available_bytes"}
+
+    assert steady(found["in-process"].probe) == steady(found["script"].probe)
+    probe = found["script"].probe
+    assert (probe["staging_path"], probe["container_path"], probe["host_path"]) == (
+        f"{data}/staging", "/var/lib/glance/staging", f"{data}/staging")
+    assert probe["staging_label"] == label and probe["exists"] and probe["is_directory"]
+    assert probe["volume"]["source"] == str(data) and probe["volume"]["named"] is False
+    old = found["script"].old_files["/var/lib/glance/staging"]
+    assert old.label == label and [leftover.name for leftover in old.leftovers] == [f"{IMAGE_ID}.raw"]
+    assert found["nowhere"].probe["failed"] and found["nowhere"].probe["msg"].startswith(
+        "Glance staging /srv/staging (on no volume of glance_api): /srv/staging lies under no volume")

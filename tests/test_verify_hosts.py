@@ -1,7 +1,10 @@
 """`xdeploy-glance verify` against real hosts: on a deployed host it passes, after each drift it fails by name.
 
 Hosts are the local machine (ansible_connection=local) and sshd "hosts" in private mount namespaces,
-each with its own tmpfs. The plugin role's staging tasks (real ansible-playbook, kolla_action=deploy)
+each with its own tmpfs. Staging is /var/lib/glance/staging in the glance_api container, whose host path
+is found through kolla's volumes as the role finds it (xdeploy_glance.volumes): glance_file_datadir_volume
+bind-mounts a host directory there (tests/support/deployment.py), or a named volume sits where
+`docker volume inspect` (a fake on PATH) says. The plugin role's staging tasks (real ansible-playbook, kolla_action=deploy)
 provision staging; kolla's deployed files are written by tests/support/deployment.write_kolla_glance_files,
 a stand-in for kolla's genconfig (which the composition tests run for real). Each drift is made by hand.
 """
@@ -88,7 +91,7 @@ def test_local_host_passes_when_deployed_and_fails_by_name_after_each_drift(tmp_
     (overrides / "glance").mkdir(parents=True)
     (overrides / "glance" / "glance-api.conf").write_text("[DEFAULT]\ndebug = true\n")
     with_overrides = ("--overrides", str(overrides))
-    staging, config_directory = deployment.staging, deployment.config_dir
+    staging, config_directory, label = deployment.staging, deployment.config_dir, deployment.staging_label
     filesystem = staging.parent
     files = deployment.kolla_files(overrides)
 
@@ -105,10 +108,11 @@ def test_local_host_passes_when_deployed_and_fails_by_name_after_each_drift(tmp_
     assert world.outcomes("localhost") == {**all_passed(*ALL_CHECKS), "staging-directory": "FAILED",
                                            "staging-not-world-readable": "FAILED"}
     assert world.message("localhost", "staging-directory") == \
-        f"{staging}: mode 0777, expected 0750 (glance_staging_mode)"
-    assert world.message("localhost", "staging-not-world-readable").startswith(
-        f"{staging} has mode 0777: every user on the host can read and write it; run chmod o-rwx on it")
-    assert "FAILED test_staging.py::test_staging_not_world_readable[ansible://localhost]" in world.stdout
+        f"{label}: mode 0777, expected 0750 (glance_staging_mode)"
+    assert world.message("localhost", "staging-not-world-readable") == (
+        f"{label} has mode 0777: every user on the host can read and write it; run chmod o-rwx {staging} or "
+        "re-run reconfigure")
+    assert "test_staging_not_world_readable" not in world.stdout  # pytest's own output only with -v
 
     deployed = config_directory / "glance-api.conf"
     good = deployed.read_text()
@@ -144,7 +148,7 @@ def test_local_host_passes_when_deployed_and_fails_by_name_after_each_drift(tmp_
     assert full.returncode == 1, full.describe()
     assert full.outcomes("localhost") == {**all_passed(*ALL_CHECKS), "staging-free-space": "FAILED"}
     assert full.message("localhost", "staging-free-space") == (
-        f"Not enough space for Glance staging in {staging}: {NEED}, available 34.2 MiB on tmpfs (tmpfs) at "
+        f"Not enough space for Glance {label}: {NEED}, available 34.2 MiB on tmpfs (tmpfs) at "
         f"{filesystem}; in bytes: need {REQUIRED_BYTES}, available {left}")
 
     override = config_directory / "glance-api.conf.d" / "99-override.conf"
@@ -182,10 +186,64 @@ def test_leftovers_are_reported_by_age_and_never_deleted(tmp_path, deployment):
     assert with_age.returncode == 1, with_age.describe()
     assert with_age.outcomes("localhost") == {**all_passed(*ALL_CHECKS), "staging-leftovers": "FAILED"}
     assert re.fullmatch(
-        rf"1 file\(s\) in {staging} named after images are older than 24h \(left in place; check the images' "
+        rf"1 file\(s\) in {re.escape(deployment.staging_label)} named after images are older than 24h \(left in place; check the images' "
         rf"import tasks, Glance removes residue of deleted images when it starts\): {IMAGE_ID}\.raw "
         r"\(2\.0 KiB, 48\.\d h old\)", with_age.message("localhost", "staging-leftovers"))
     assert all(path.exists() for path in (old, recent, other))
+
+
+def test_staging_on_a_host_path_bind_volume_is_checked_at_its_host_path(tmp_path, mount_tmpfs):
+    """Issue 12 #5: glance_extra_volumes bind-mounts a host directory at the staging path; verify checks that host
+    directory, and a chmod 0777 there fails staging-not-world-readable naming both paths."""
+    deployment = local_deployment(tmp_path, mount_tmpfs)
+    share = deployment.root / "fs" / "import-share"  # the host directory of the bind mount
+    values = deployment.write_globals(**SIZING, glance_extra_volumes=[f"{share}:/var/lib/glance-import"],
+                                      glance_staging_store_uri="file:///var/lib/glance-import/staging")
+    provisioned = deployment.provision_staging(values)
+    assert provisioned.returncode == 0, provisioned.describe()
+    deployment.kolla_files()
+    staging = share / "staging"
+    label = f"staging /var/lib/glance-import/staging (host: {staging})"
+    assert staging.is_dir() and not (deployment.root / "fs" / "staging").exists()
+
+    clean = run_verify(tmp_path, deployment.globals_file, deployment.inventory)
+    staging.chmod(0o777)
+    world = run_verify(tmp_path, deployment.globals_file, deployment.inventory)
+
+    assert clean.returncode == 0 and clean.outcomes("localhost") == all_passed(*ALL_CHECKS), clean.describe()
+    assert world.returncode == 1, world.describe()
+    assert world.outcomes("localhost") == {**all_passed(*ALL_CHECKS), "staging-directory": "FAILED",
+                                           "staging-not-world-readable": "FAILED"}
+    assert world.message("localhost", "staging-not-world-readable") == (
+        f"{label} has mode 0777: every user on the host can read and write it; run chmod o-rwx {staging} or "
+        "re-run reconfigure")
+    assert world.message("localhost", "staging-directory") == f"{label}: mode 0777, expected 0750 (glance_staging_mode)"
+
+
+def test_named_volume_staging_is_checked_where_volume_inspect_says(tmp_path, mount_tmpfs):
+    """Issue 12 #5: with the named volume `glance`, verify runs `docker volume inspect glance` on the host (a fake
+    docker on PATH here) and checks staging under its Mountpoint."""
+    from tests.test_volumes import fake_engine
+
+    deployment = local_deployment(tmp_path, mount_tmpfs)
+    data = deployment.root / "fs"  # the glance volume's _data directory
+    bin_dir = fake_engine(tmp_path / "bin", "docker", {"glance": data})
+    deployment.write_globals(**SIZING, glance_file_datadir_volume="glance")
+    deployment.kolla_files()
+    staging = data / "staging"
+    staging.mkdir(mode=0o750)
+    os.chown(staging, 42415, 42415)
+    label = f"staging /var/lib/glance/staging (host: {staging})"
+
+    clean = run_verify(tmp_path, deployment.globals_file, deployment.inventory, path_prefix=bin_dir)
+    staging.chmod(0o777)
+    world = run_verify(tmp_path, deployment.globals_file, deployment.inventory, path_prefix=bin_dir)
+
+    assert clean.returncode == 0 and clean.outcomes("localhost") == all_passed(*ALL_CHECKS), clean.describe()
+    assert "volume inspect glance" in (bin_dir / "docker.calls").read_text()
+    assert world.outcomes("localhost") == {**all_passed(*ALL_CHECKS), "staging-directory": "FAILED",
+                                           "staging-not-world-readable": "FAILED"}, world.describe()
+    assert world.message("localhost", "staging-not-world-readable").startswith(f"{label} has mode 0777: ")
 
 
 def test_ssh_hosts_each_fail_by_name_after_their_own_drift(tmp_path, ssh_hosts):
@@ -215,7 +273,7 @@ def test_ssh_hosts_each_fail_by_name_after_their_own_drift(tmp_path, ssh_hosts):
     assert drifted.outcomes("api1") == {**all_passed(*ALL_CHECKS), "staging-free-space": "FAILED",
                                         "import-options-deployed": "FAILED"}
     assert drifted.message("api1", "staging-free-space").startswith(
-        f"Not enough space for Glance staging in {staging}: {NEED}, available ")
+        f"Not enough space for Glance {deployment.staging_label}: {NEED}, available ")
     assert "[DEFAULT] image_size_cap = 2, expected 1099511627776" in drifted.message("api1", "import-options-deployed")
     assert drifted.outcomes("api2") == {**all_passed(*ALL_CHECKS), "staging-directory": "FAILED",
                                         "staging-not-world-readable": "FAILED", "no-config-overrides": "FAILED"}
@@ -248,10 +306,10 @@ def test_a_host_whose_facts_script_cannot_run_is_reported_once_naming_host_and_r
     prefix = f"cannot check api1: its facts script failed ({missing_python} exited with 127): "
     assert message.startswith(prefix) and missing_python in message.removeprefix(prefix), message
     assert run.table[("api2", "staging-directory")] == (
-        "FAILED", f"{deployment.staging} does not exist; the nearest existing parent is {root}")
+        "FAILED", f"{deployment.staging_label} does not exist; the nearest existing parent on the host is {root}")
     assert run.table[("api2", "import-options-deployed")] == (
         "FAILED", f"cannot read {deployment.config_dir}/glance-api.conf: No such file or directory; kolla's glance "
                   "role writes it (genconfig or reconfigure, with the plugin integrated)")
     assert run.table[("api2", "staging-leftovers")] == (
-        "FAILED", f"cannot list {deployment.staging}: No such file or directory")
+        "FAILED", f"cannot list {deployment.staging_label}: No such file or directory")
     assert run.outcomes("api2")["no-config-overrides"] == "passed"

@@ -5,7 +5,8 @@
         .provision_staging(values) -> PlaybookRun
                                               the plugin role's staging tasks (kolla_action=deploy), for real
         .kolla_files(overrides) -> dict       kolla-like deployed files (see write_kolla_glance_files)
-        .config_dir, .staging                 where things land
+        .config_dir, .staging                 where things land (.staging: staging's host path)
+        .container_staging, .staging_label    staging inside the glance_api container, and how messages name it
     write_kolla_glance_files(config_dir, globals_file, overrides) -> dict[str, str]
         Stands in for kolla's genconfig: what kolla's glance role writes into glance-api/.
     local_deployment(workdir, mount_tmpfs) -> Deployment
@@ -48,7 +49,12 @@ SECRETS = {"glance_database_password": PASSWORD, "glance_keystone_password": "k3
 
 @dataclass(frozen=True)
 class Deployment:
-    """A scratch "host" whose every path lies under `root`; staging sits on a 64 MiB tmpfs."""
+    """A scratch "host" whose every path lies under `root`; staging sits on a 64 MiB tmpfs.
+
+    Staging is kolla's /var/lib/glance/staging inside the glance_api container, on the glance
+    volume, which glance_file_datadir_volume bind-mounts from the host directory `root/fs`: its
+    host path is `root/fs/staging` (xdeploy_glance.volumes).
+    """
 
     workdir: Path
     root: Path
@@ -61,14 +67,30 @@ class Deployment:
         return self.root / "kolla" / "glance-api"
 
     @property
+    def data_volume(self) -> Path:
+        """glance_file_datadir_volume: the host directory kolla mounts at /var/lib/glance/ in glance_api."""
+        return self.root / "fs"
+
+    @property
     def staging(self) -> Path:
-        return self.root / "fs" / "staging"
+        """Staging's host path."""
+        return self.data_volume / "staging"
+
+    @property
+    def container_staging(self) -> str:
+        return "/var/lib/glance/staging"
+
+    @property
+    def staging_label(self) -> str:
+        """How every staging message names it: both paths."""
+        return f"staging {self.container_staging} (host: {self.staging})"
 
     def write_globals(self, **changes) -> dict:
         values = {
             "glance_enabled_import_methods": "web-download,glance-direct",
             "glance_image_import_plugins": "image_conversion",
-            "glance_staging_store_uri": f"file://{self.staging}",
+            "glance_file_datadir_volume": str(self.data_volume),
+            "glance_staging_store_uri": f"file://{self.container_staging}",
             "glance_staging_max_image_size": "8M",
             "glance_staging_rotational_policy": "ignore",
             "glance_file_datadir": f"{self.root}/images/",

@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -44,9 +45,14 @@ class VerifyRun:
         return f"rc={self.returncode}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
 
 
-def run_verify(workdir: Path, globals_file: Path, inventory: Path, *args: str) -> VerifyRun:
+def run_verify(workdir: Path, globals_file: Path, inventory: Path, *args: str,
+               path_prefix: Path | None = None) -> VerifyRun:
+    """path_prefix: a directory put first on verify's PATH (a fake container engine, say)."""
     passwords = workdir / "passwords.yml"
+    env = ansible_env(workdir)
+    if path_prefix is not None:
+        env["PATH"] = f"{path_prefix}{os.pathsep}{env['PATH']}"
     completed = subprocess.run([sys.executable, "-m", "xdeploy_glance", "verify", "-c", str(globals_file),
                                 *(["-p", str(passwords)] if passwords.exists() else []), "-i", str(inventory), *args],
-                               capture_output=True, text=True, cwd=workdir, env=ansible_env(workdir), timeout=600)
+                               capture_output=True, text=True, cwd=workdir, env=env, timeout=600)
     return VerifyRun(completed.returncode, completed.stdout, completed.stderr)

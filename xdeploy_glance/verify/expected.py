@@ -11,7 +11,7 @@ import posixpath
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from .. import checker, schema
+from .. import checker, schema, volumes
 from ..capacity import StagingRequirement, required_staging_bytes
 from ..checker import MergedGlobals
 from ..findings import Severity
@@ -51,6 +51,14 @@ class HostExpectations:
             return staging_path_from_uri(self.value("glance_staging_store_uri"))
         except ValueError as error:
             raise ExpectationError(str(error)) from None
+
+    def glance_api_volumes(self) -> list[str]:
+        """kolla's volumes of the glance_api container on this host, as the staging role passes them to its probe:
+        glance_api_default_volumes rebuilt from glance_file_datadir_volume and node_config_directory, then
+        glance_extra_volumes (xdeploy_glance.volumes)."""
+        self._require_literal(NODE_CONFIG_DIRECTORY)
+        return [*volumes.kolla_default_volumes(self.value("glance_file_datadir_volume"), self.node_config_directory),
+                *self.value("glance_extra_volumes")]
 
     @property
     def config_directory(self) -> str:

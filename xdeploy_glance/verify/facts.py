@@ -22,6 +22,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable, Mapping, Sequence
 
+from .. import volumes
 from ..settings import is_templated
 from . import remote_facts
 from .configfiles import OverrideListing, override_candidates
@@ -48,6 +49,7 @@ class OldFiles:
     leftovers: list[Leftover]  # image files only
     now: float  # the host's clock, for the files' ages
     error: str | None  # why the directory could not be listed
+    label: str | None = None  # "staging <container path> (host: <host path>)" when listed through the volumes
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,8 @@ class HostFacts:
         files = {path: FileRead(base64.b64decode(read["content"]) if "content" in read else None, read.get("error"))
                  for path, read in gathered["files"].items()}
         listed = gathered["override_directories"]
-        old_files = {path: OldFiles(image_leftovers(old.get("files", [])), old.get("now", 0.0), old.get("error"))
+        old_files = {path: OldFiles(image_leftovers(old.get("files", [])), old.get("now", 0.0), old.get("error"),
+                                    old.get("label"))
                      for path, old in gathered.get("old_files", {}).items()}
         return cls(gathered.get("probe"), files, gathered.get("homes", {}),
                    OverrideListing.from_found(listed["directories"], listed["files"]), old_files)
@@ -83,14 +86,23 @@ def request_for(expected: HostExpectations, config_files: Sequence[str], leftove
         request["glance_user"] = str(expected.value("glance_staging_owner"))
     if leftover_minutes is not None:
         with suppress(ExpectationError):
-            request["leftovers"] = {"path": expected.staging_path, "minutes": leftover_minutes}
+            request["leftovers"] = {"path": expected.staging_path, "minutes": leftover_minutes,
+                                    **placement_arguments(expected)}
     return request
 
 
 def probe_arguments(expected: HostExpectations) -> dict:
-    """The probe module's arguments for this host, as the staging role passes them."""
+    """The probe's arguments for this host, as the staging role passes them to its probe action: the staging
+    path inside the glance_api container and kolla's volumes, which place it on the host."""
     return {"path": expected.staging_path, "owner": expected.value("glance_staging_owner"),
-            "group": expected.value("glance_staging_group")}
+            "group": expected.value("glance_staging_group"), **placement_arguments(expected)}
+
+
+def placement_arguments(expected: HostExpectations) -> dict:
+    """What places a container path on the host (xdeploy_glance.volumes.resolve): the glance_api volumes,
+    the container engine and docker_runtime_directory."""
+    return {"volumes": expected.glance_api_volumes(), "container_engine": expected.value("kolla_container_engine"),
+            "docker_runtime_directory": expected.value("docker_runtime_directory")}
 
 
 @dataclass(frozen=True)
@@ -101,6 +113,7 @@ class Target:
     request: dict
     run: Callable[..., Any] | None  # testinfra's host.run; None: this machine, in process
     interpreter: tuple[str, ...]
+    connection: str | None = None  # the host's ansible_connection, where the inventory sets one
 
 
 def gather_all(targets: Sequence[Target], workers: int) -> dict[str, HostFacts | FactsUnavailable]:
@@ -112,9 +125,18 @@ def gather_all(targets: Sequence[Target], workers: int) -> dict[str, HostFacts |
         return {target.name: result for target, result in zip(targets, results)}
 
 
+# Connections over which a POSIX shell runs the facts script (ansible's ssh, paramiko and local plugins).
+SUPPORTED_CONNECTIONS = ("ssh", "smart", "paramiko", "paramiko_ssh", "local")
+
+
 def _gather_one(target: Target) -> HostFacts | FactsUnavailable:
+    connection = (target.connection or "").rsplit(".", 1)[-1]  # ansible.builtin.ssh -> ssh
+    if connection and connection not in SUPPORTED_CONNECTIONS:
+        return FactsUnavailable(f"cannot check {target.name}: ansible_connection={target.connection} is not "
+                                "supported: verify runs a Python 3 script in a POSIX shell on each host, over a "
+                                f"{', '.join(SUPPORTED_CONNECTIONS)} connection")
     try:
-        gathered = (remote_facts.gather(target.request, probe_module()) if target.run is None
+        gathered = (remote_facts.gather(target.request, probe_module(), volumes) if target.run is None
                     else _gather_remote(target))
         return HostFacts.from_gathered(gathered)
     except FactsUnavailable as error:
@@ -186,8 +208,10 @@ def probe_module() -> ModuleType:
 
 @functools.lru_cache(maxsize=None)
 def script() -> str:
-    """A `python -c` program: remote_facts with the probe module's source inside, compressed to stay short."""
+    """A `python -c` program: remote_facts with the sources of the probe module and of xdeploy_glance.volumes
+    inside (both standard library only), compressed to stay short."""
     source = (Path(remote_facts.__file__).read_text(encoding="utf-8")
-              + f"\n\nmain({probe_path().read_text(encoding='utf-8')!r})\n")
+              + f"\n\nmain({probe_path().read_text(encoding='utf-8')!r}, "
+                f"{Path(volumes.__file__).read_text(encoding='utf-8')!r})\n")
     payload = base64.b64encode(zlib.compress(source.encode("utf-8"), 9)).decode("ascii")
     return f"import base64,zlib;exec(zlib.decompress(base64.b64decode('{payload}')))"

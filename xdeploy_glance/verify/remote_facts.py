@@ -6,12 +6,19 @@ A local host seen with verify's own rights calls `gather` in process instead; bo
 
 The request (JSON) names what to look at; each part is optional:
 
-    probe                  {"path", "owner", "group"}: the staging role's probe module's result for them
+    probe                  {"path", "owner", "group"[, "volumes", "container_engine", "docker_runtime_directory"]}:
+                           the staging role's probe module's result for them. With "volumes" (kolla's volume list
+                           of the glance_api container) "path" is the path inside the container: it is probed at
+                           its host path (xdeploy_glance.volumes, with `<engine> volume inspect` when the engine is
+                           installed here), and the result names both paths, as the role's probe action does
     files                  [path]: their bytes, base64, or why they cannot be read
     glance_user            the user Glance runs as (a name, or a uid as `getent passwd` takes it): its home
     override_directories   [directory]: which exist, and the *.conf files oslo.config's glob reads in them;
                            "~/..." is under glance_user's home (left out when it has none)
-    leftovers              {"path", "minutes"}: regular files directly in path modified more than minutes ago
+    leftovers              {"path", "minutes"[, "volumes", ...]}: regular files directly in path modified more
+                           than minutes ago; with "volumes", path is the container path, listed at its host path
+
+The volumes module (xdeploy_glance/volumes.py, standard library only too) is shipped with this file.
 """
 from __future__ import annotations
 
@@ -28,14 +35,17 @@ import types
 HOME_PREFIX = "~/"
 
 
-def gather(request, probe_module):
-    """The facts `request` asks for; `probe_module` is the staging role's glance_staging_probe module."""
+PLACEMENT_KEYS = ("volumes", "container_engine", "docker_runtime_directory")
+
+
+def gather(request, probe_module, volumes_module=None):
+    """The facts `request` asks for; `probe_module` is the staging role's glance_staging_probe module,
+    `volumes_module` xdeploy_glance.volumes (needed when a part carries "volumes")."""
     facts = {}
+    places = _Places(volumes_module)
     probe = request.get("probe")
     if probe is not None:
-        # the module's `type: path` option expands ~ and variables before the module sees the path
-        path = os.path.expanduser(os.path.expandvars(probe["path"]))
-        facts["probe"] = probe_module.probe_result(path, probe["owner"], probe["group"])
+        facts["probe"] = _probe(probe, probe_module, places)
     facts["files"] = {path: _read(path) for path in request.get("files", [])}
     home = None
     if request.get("glance_user") is not None:
@@ -44,8 +54,61 @@ def gather(request, probe_module):
     facts["override_directories"] = _list_override_directories(request.get("override_directories", []), home)
     leftovers = request.get("leftovers")
     if leftovers is not None:
-        facts["old_files"] = {leftovers["path"]: _old_files(leftovers["path"], leftovers["minutes"])}
+        facts["old_files"] = {leftovers["path"]: _leftovers(leftovers, places)}
     return facts
+
+
+class _Places(object):
+    """Container paths placed on this host through kolla's volumes, each looked up once per request."""
+
+    def __init__(self, volumes_module):
+        self.volumes_module = volumes_module
+        self.found = {}
+
+    def place(self, part):
+        """The volumes module's Placement of part["path"]; ValueError for a volume list or engine it refuses."""
+        key = json.dumps([part["path"]] + [part.get(name) for name in PLACEMENT_KEYS], sort_keys=True)
+        if key not in self.found:
+            volumes = self.volumes_module
+            engine = part.get("container_engine") or "docker"
+            self.found[key] = volumes.resolve(part["path"], part["volumes"], engine,
+                                              part.get("docker_runtime_directory") or "",
+                                              inspect=volumes.inspect_here(engine))
+        return self.found[key]
+
+
+def _probe(probe, probe_module, places):
+    """The probe module's result, at the host path of a container path when the request gives the volumes."""
+    if probe.get("volumes") is None:
+        # the module's `type: path` option expands ~ and variables before the module sees the path
+        path = os.path.expanduser(os.path.expandvars(probe["path"]))
+        return probe_module.probe_result(path, probe["owner"], probe["group"])
+    try:
+        placement = places.place(probe)
+    except ValueError as error:
+        return {"failed": True, "msg": "glance_staging_probe: %s" % error}
+    if placement.host_path is None:
+        return dict(placement.as_dict(), failed=True, changed=False,
+                    msg="Glance %s: %s" % (placement.label, placement.how))
+    result = probe_module.probe_result(placement.host_path, probe["owner"], probe["group"])
+    if result.get("failed"):
+        return dict(result, msg="Glance %s: %s" % (placement.label, result.get("msg", "")))
+    result.update(placement.as_dict())
+    return result
+
+
+def _leftovers(leftovers, places):
+    """_old_files of the path, at its host path when the request gives the volumes (then also host_path, label)."""
+    if leftovers.get("volumes") is None:
+        return _old_files(leftovers["path"], leftovers["minutes"])
+    try:
+        placement = places.place(leftovers)
+    except ValueError as error:
+        return {"error": str(error)}
+    if placement.host_path is None:
+        return {"error": placement.how, "label": placement.label}
+    return dict(_old_files(placement.host_path, leftovers["minutes"]), host_path=placement.host_path,
+                label=placement.label)
 
 
 def _read(path):
@@ -98,8 +161,18 @@ def _old_files(path, minutes):
     return {"files": found, "now": now}
 
 
-def main(probe_source):
+def _module_from_source(name, filename, source):
+    """A module made of source, registered in sys.modules (dataclasses look their module up there)."""
+    module = types.ModuleType(name)
+    module.__file__ = filename
+    sys.modules[name] = module
+    exec(compile(source, filename, "exec"), module.__dict__)
+    return module
+
+
+def main(probe_source, volumes_source=None):
     """Run as a script: the request is the first argument, the facts are printed as JSON."""
-    probe_module = types.ModuleType("glance_staging_probe")
-    exec(compile(probe_source, "glance_staging_probe.py", "exec"), probe_module.__dict__)
-    json.dump(gather(json.loads(sys.argv[1]), probe_module), sys.stdout)
+    probe_module = _module_from_source("glance_staging_probe", "glance_staging_probe.py", probe_source)
+    volumes_module = (_module_from_source("xdeploy_glance_volumes", "volumes.py", volumes_source)
+                      if volumes_source is not None else None)
+    json.dump(gather(json.loads(sys.argv[1]), probe_module, volumes_module), sys.stdout)

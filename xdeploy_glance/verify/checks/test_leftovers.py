@@ -19,8 +19,9 @@ def test_staging_leftovers(glance_expected, glance_leftovers_older_than, glance_
     the images' import tasks; Glance removes residue of deleted images when glance-api starts.
     """
     age = glance_leftovers_older_than[1]  # the host applied the minutes when it gathered its facts
-    path = glance_expected.staging_path
+    path = glance_expected.staging_path  # in the glance_api container; listed at its host path
     old = glance_host_facts.old_files[path]
+    path = old.label or path
     if old.error is not None:
         pytest.fail(f"cannot list {path}: {old.error}", pytrace=False)
     if old.leftovers:

@@ -3,6 +3,10 @@
 Every figure comes from the staging role's own probe module, run on each host inside the one command
 that gathers all of that host's facts (glance_host_facts), and space, rotational device and filesystem type are
 judged by xdeploy_glance.staging_checks exactly as the role judges them before it deploys.
+
+glance_staging_store_uri is a path inside kolla's glance_api container: the probe looks at its host path, found
+through the container's volumes as the role finds it (xdeploy_glance.volumes), and every message names both:
+"staging /var/lib/glance/staging (host: /var/lib/docker/volumes/glance/_data/staging)".
 """
 from __future__ import annotations
 
@@ -23,12 +27,12 @@ def _judge(verdict: staging_checks.Verdict) -> None:
 
 def _existing_directory(probe) -> tuple[int, int, int]:
     """(uid, gid, mode) of the staging directory as the probe saw it (symlinks followed), or a failed check."""
-    path = probe["staging_path"]
+    label = staging_checks.staging_label(probe)
     if not probe["exists"]:
-        pytest.fail(f"{path} does not exist; the nearest existing parent is {probe['nearest_existing_path']}",
-                    pytrace=False)
+        pytest.fail(f"{label} does not exist; the nearest existing parent on the host is "
+                    f"{probe['nearest_existing_path']}", pytrace=False)
     if not probe["is_directory"]:
-        pytest.fail(f"{path} is not a directory", pytrace=False)
+        pytest.fail(f"{label} is not a directory", pytrace=False)
     directory = probe["directory"]
     return directory["uid"], directory["gid"], int(directory["mode"], 8)
 
@@ -53,7 +57,7 @@ def test_staging_directory(glance_expected, glance_staging_probe):
     if mode != glance_expected.staging_mode:
         problems.append(f"mode {mode:04o}, expected {glance_expected.staging_mode:04o} (glance_staging_mode)")
     if problems:
-        pytest.fail(f"{glance_staging_probe['staging_path']}: " + "; ".join(problems), pytrace=False)
+        pytest.fail(f"{staging_checks.staging_label(glance_staging_probe)}: " + "; ".join(problems), pytrace=False)
 
 
 def test_staging_not_world_readable(glance_staging_probe):
@@ -65,9 +69,9 @@ def test_staging_not_world_readable(glance_staging_probe):
     mode = _existing_directory(glance_staging_probe)[2]
     granted = [word for bit, word in ((0o004, "read"), (0o002, "write")) if mode & bit]
     if granted:
-        pytest.fail(f"{glance_staging_probe['staging_path']} has mode {mode:04o}: every user on the host "
-                    f"can {' and '.join(granted)} it; run chmod o-rwx on it or re-run reconfigure",
-                    pytrace=False)
+        pytest.fail(f"{staging_checks.staging_label(glance_staging_probe)} has mode {mode:04o}: every user on the "
+                    f"host can {' and '.join(granted)} it; run chmod o-rwx {glance_staging_probe['staging_path']} "
+                    "or re-run reconfigure", pytrace=False)
 
 
 def test_staging_free_space(glance_expected, glance_staging_probe):
