@@ -188,13 +188,14 @@ def test_second_run_changes_nothing(tmp_path, loop_ext4):
     first = run_role(tmp_path, staging)
     second = run_role(tmp_path, staging)
 
-    assert first.recap["localhost"]["changed"] == 2, first.describe()  # the parent and the staging directory
+    # the plugin's kolla inputs (a fresh node_custom_config beside the test), the parent and the staging directory
+    assert first.recap["localhost"]["changed"] == 3, first.describe()
     assert second.returncode == 0, second.describe()
     assert second.recap["localhost"]["changed"] == 0, second.describe()
     assert second.recap["localhost"]["failed"] == 0
 
 
-@pytest.mark.parametrize("mode", ["0750", "750", 488])  # 488: YAML's unquoted 0750
+@pytest.mark.parametrize("mode", ["0750", "750"])
 def test_second_run_only_probes(tmp_path, loop_ext4, mode):
     ext4 = loop_ext4(16)
     staging = ext4.mount_point / "staging"
@@ -208,17 +209,22 @@ def test_second_run_only_probes(tmp_path, loop_ext4, mode):
     assert owner_and_mode(staging) == (GLANCE_ID, GLANCE_ID, "0o750")
 
 
-def test_a_symbolic_mode_is_left_to_the_file_module(tmp_path, loop_ext4):
+@pytest.mark.parametrize("mode, reason", [
+    (488, "488 is a number: YAML 1.1 reads an unquoted mode such as 0750 as an octal number (488)"),
+    ("u=rwx,g=rx,o=", "'u=rwx,g=rx,o=' does not match the expected form"),
+])
+def test_a_mode_the_schema_refuses_stops_the_play_before_any_host_is_touched(tmp_path, loop_ext4, mode, reason):
+    """The role validates first (the schema's glance_staging_mode: an octal string): YAML's unquoted 0750 and
+    symbolic modes never reach the directory task."""
     ext4 = loop_ext4(16)
     staging = ext4.mount_point / "staging"
-    assert run_role(tmp_path, staging, glance_staging_mode="u=rwx,g=rx,o=").returncode == 0
 
-    second = run_role(tmp_path, staging, extra_args=("-vvv",), glance_staging_mode="u=rwx,g=rx,o=")
+    run = run_role(tmp_path, staging, glance_staging_mode=mode)
 
-    assert second.returncode == 0, second.describe()
-    assert second.modules_run == {"glance_staging_probe": 1, "file": 1}, second.describe()
-    assert second.recap["localhost"]["changed"] == 0, second.describe()
-    assert owner_and_mode(staging) == (GLANCE_ID, GLANCE_ID, "0o750")
+    assert run.returncode == 2, run.describe()
+    [message] = run.failure_messages("localhost")
+    assert "error [schema] glance_staging_mode: " + reason in message
+    assert not staging.exists()
 
 
 def test_check_mode_on_a_fresh_host_changes_nothing_on_disk(tmp_path, loop_ext4):
@@ -229,7 +235,7 @@ def test_check_mode_on_a_fresh_host_changes_nothing_on_disk(tmp_path, loop_ext4)
     run = run_role(tmp_path, staging, check=True, diff=True)
 
     assert run.returncode == 0, run.describe()
-    assert run.recap["localhost"]["changed"] == 2  # it reports what a real run would do
+    assert run.recap["localhost"]["changed"] == 3  # what a real run would do: the inputs, the parent, staging
     assert tree(ext4.mount_point) == before
     assert '-    "state": "absent"\n+    "state": "directory"' in run.stdout
 
@@ -380,11 +386,12 @@ def test_one_ssh_host_passes_and_one_fails_in_the_same_run(tmp_path, ssh_hosts):
     hosts = ssh_hosts({"api1": "64m", "api2": "8m"})
     staging = hosts.staging_parent / "staging"
 
-    run = run_playbook(PLAYBOOK, hosts.inventory, tmp_path, extra_vars=staging_vars(staging,
-                       glance_staging_max_image_size="16M"))
+    run = run_playbook(PLAYBOOK, hosts.inventory, tmp_path, extra_vars=staging_vars(
+                       staging, glance_staging_max_image_size="16M", node_custom_config=str(tmp_path / "kolla-config")))
 
     assert run.returncode == 2, run.describe()
-    assert run.recap["api1"]["failed"] == 0 and run.recap["api1"]["changed"] == 1, run.describe()
+    # api1: the plugin's kolla inputs (written once, on the controller, for the first host) and staging
+    assert run.recap["api1"]["failed"] == 0 and run.recap["api1"]["changed"] == 2, run.describe()
     assert run.recap["api2"]["failed"] == 1, run.describe()
     assert run.failure_messages("api1") == []
     assert run.failure_messages("api2") == [
@@ -482,10 +489,19 @@ def test_an_extra_volume_at_the_staging_path_wins_over_the_data_volume(tmp_path,
 def test_staging_under_no_volume_fails_and_says_why(tmp_path):
     bin_dir = fake_engine(tmp_path / "bin", "docker", {})
 
+    # the play validates first: the staging-outside-volumes rule stops it before any host is touched
     run = run_with_engine(tmp_path, bin_dir, glance_staging_store_uri=f"file://{tmp_path}/staging")
+    # the probe action alone refuses it too, naming the container's volumes
+    probed = run_playbook(PLAYBOOK.parent / "probe.yml", local_inventory(tmp_path), tmp_path, extra_vars={
+        "probe_path": f"{tmp_path}/staging", "probe_volumes": ["glance:/var/lib/glance/", "kolla_logs:/var/log/kolla/"]})
 
     assert run.returncode == 2, run.describe()
-    assert run.failure_messages("localhost")[0].startswith(
+    [message] = run.failure_messages("localhost")
+    assert f"error [staging-outside-volumes] glance_staging_store_uri: staging directory {tmp_path}/staging is on no " \
+           "volume of the glance_api container" in message
+    assert probed.returncode == 2, probed.describe()
+    assert probed.failure_messages("localhost")[0].startswith(
         f"Glance staging {tmp_path}/staging (on no volume of glance_api): {tmp_path}/staging lies under no volume "
-        "of the glance_api container")
+        "of the glance_api container (its volumes: /var/lib/glance, /var/log/kolla)")
     assert not (tmp_path / "staging").exists()
+    assert not (bin_dir / "docker.calls").exists()
