@@ -19,8 +19,11 @@ THREE_ERRORS = """\
 glance_enabled_import_methods: "web-dowload,glance-dirct"  # expect: import-method-unknown; import-method-unknown
 glance_image_import_plugins: "image_conversoin"  # expect: import-plugin-unknown
 """
-ONE_WARNING = 'glance_staging_store_uri: "file:///tmp/staging/"  # expect: staging-volatile\n'
-ESCAPED = 'glance_staging_store_uri: "file:///tmp/a\\e[31m\\0b"  # expect: staging-volatile\n'
+# Staging on the host's /tmp, bind-mounted into glance_api: on a volume, but volatile.
+ONE_WARNING = ('glance_staging_store_uri: "file:///tmp/staging/"  # expect: staging-volatile\n'
+               'glance_extra_volumes: ["/tmp/staging:/tmp/staging"]\n')
+ESCAPED = ('glance_staging_store_uri: "file:///tmp/a\\e[31m\\0b"  # expect: staging-volatile\n'
+           'glance_extra_volumes: ["/tmp:/tmp"]\n')
 
 
 def run(capsys, *argv):

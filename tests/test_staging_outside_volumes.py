@@ -1,7 +1,6 @@
 """staging-outside-volumes (issue 12): staging must be on a writable volume of kolla's glance_api container.
 
-The rule is checked here directly; it is not in the registry yet (see its module: registering it
-makes every globals with staging outside /var/lib/glance/ and no extra volume an error).
+The rule is checked here directly; its registered cases are tests/cases/negative/staging-outside-volumes*.
 """
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from xdeploy_glance.cli import main
 LAB = """\
 glance_staging_store_uri: "file:///tmp/staging/"  # expect: staging-volatile
 glance_enable_import_methods: "web-download"  # expect: variable-misspelled
+glance_extra_volumes: ["/tmp/staging:/tmp/staging"]  # the host's /tmp/staging, bind-mounted into glance_api
 """
 
 

@@ -23,11 +23,14 @@ VARIABLES = ("glance_staging_store_uri", "glance_file_datadir_volume", "glance_e
 
 
 def glance_api_volumes(settings) -> list:
-    """kolla's glance_api volumes (volumes.kolla_default_volumes) and glance_extra_volumes; an extra entry that
-    is not source:/destination[:options] is left out (kolla's engine would refuse it at deploy)."""
-    found = volumes.parse_volumes(volumes.kolla_default_volumes(settings.value("glance_file_datadir_volume"),
-                                                                settings.value("node_config_directory")))
-    for spec in settings.value("glance_extra_volumes"):
+    """kolla's glance_api volumes (volumes.kolla_default_volumes) and glance_extra_volumes; an entry that is not
+    source:/destination[:options] (an empty glance_file_datadir_volume, say) is left out: kolla's engine would
+    refuse it at deploy, and the schema or another rule reports the value."""
+    found = []
+    specs = [*volumes.kolla_default_volumes(settings.value("glance_file_datadir_volume") or "",
+                                            settings.value("node_config_directory") or "/etc/kolla"),
+             *(settings.value("glance_extra_volumes") or ())]
+    for spec in specs:
         try:
             volume = volumes.parse_volume(spec)
         except ValueError:
