@@ -270,9 +270,10 @@ def _glance_facts_of_all_hosts(request: pytest.FixtureRequest) -> dict:
             expected = _expectations(run, host)
         except ExpectationError:
             continue
+        host_vars = host.ansible.get_variables()
         targets[name] = Target(name, request_for(expected, (*FILES, "config.json"), minutes),
-                               None if _is_this_machine(host) else host.run,
-                               interpreter_for(host.ansible.get_variables()))
+                               None if _is_this_machine(host) else host.run, interpreter_for(host_vars),
+                               host_vars.get("ansible_connection"))
     return gather_all(list(targets.values()), workers=constants.DEFAULT_FORKS)  # as many at once as Ansible
 
 
