@@ -41,6 +41,7 @@ Stable API:
     kolla_volumes(tree, version, inventory, host, globals_file, passwords_file, extra_vars=None)
         -> list[str]                       kolla's rendered glance-api volumes for that host
     GlanceApiStandIn(config_dir, volumes, workdir)
+        .bootstrap() -> str                kolla's bootstrap container (KOLLA_BOOTSTRAP: db_sync, metadefs)
         .start(timeout=...) -> self        waits for /healthcheck (raises StandInError with the log)
         .url                               http://address:port of uwsgi's ``http`` in kolla's ini
         .exec(*argv, user="root") -> CompletedProcess   run a command inside (``docker exec``)
@@ -321,18 +322,40 @@ class GlanceApiStandIn:
         return _namespace(_standin_module(), self.scratch, self.state, self.config_dir, command,
                           image=str(ensure_image() / "root"), volumes=volumes, proc=True, **kwargs)
 
-    def start(self, timeout: float = 120.0) -> GlanceApiStandIn:
+    def _spawn(self, log_name: str, extra_env: dict | None = None) -> subprocess.Popen:
         self._prepare()
         self.scratch = Path(tempfile.mkdtemp(prefix="ns-", dir=self.workdir))
-        env = [f"{key}={value}" for key, value in self.env.items()]
+        env = [f"{key}={value}" for key, value in {**self.env, **(extra_env or {})}.items()]
         command = ["env", f"PATH={CONTAINER_PATH}", "HOME=/var/lib/glance", "USER=glance", "LOGNAME=glance",
                    "KOLLA_CONFIG_STRATEGY=COPY_ALWAYS", "KOLLA_SERVICE_NAME=glance-api", *env,
                    "setpriv", f"--reuid={GLANCE_UID}", f"--regid={GLANCE_UID}",
                    f"--groups={GLANCE_UID},{KOLLA_GID}", "--", "kolla_start"]
         argv, env_vars = self._argv(command)
-        self._log_handle = open(self.workdir / "kolla_start.log", "w")
-        self.process = subprocess.Popen(argv, env=env_vars, stdout=self._log_handle, stderr=subprocess.STDOUT,
-                                        stdin=subprocess.DEVNULL, start_new_session=True)
+        self._log_handle = open(self.workdir / log_name, "w")
+        return subprocess.Popen(argv, env=env_vars, stdout=self._log_handle, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+
+    def bootstrap(self, timeout: float = 300.0) -> str:
+        """kolla's bootstrap_glance container: the same image and volumes with KOLLA_BOOTSTRAP set
+        (glance-base's extend_start runs ``glance-manage db_sync`` and ``db_load_metadefs``, then exits)."""
+        self.process = self._spawn("bootstrap.log", {"KOLLA_BOOTSTRAP": ""})
+        try:
+            returncode = self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.stop()
+            raise StandInError(f"kolla's bootstrap did not finish within {timeout:.0f}s "
+                               f"(kolla's [database] max_retries = -1 retries forever):\n"
+                               f"{(self.workdir / 'bootstrap.log').read_text()[-6000:]}")
+        output = (self.workdir / "bootstrap.log").read_text()
+        self.process = None
+        self._log_handle.close()
+        self.scratch.rmdir()
+        if returncode != 0:
+            raise StandInError(f"kolla's bootstrap exited {returncode}:\n{output[-6000:]}")
+        return output
+
+    def start(self, timeout: float = 120.0) -> GlanceApiStandIn:
+        self.process = self._spawn("kolla_start.log")
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
