@@ -20,7 +20,8 @@ from xdeploy_glance.verify.plugin import CheckOutcome, pytest_runtest_makereport
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "globals.yml"
-CHECKS = ("import-conf-in-config-json", "import-options-deployed", "no-config-overrides", "staging-directory",
+CHECKS = ("import-conf-in-config-json", "import-options-deployed", "container-runs-current-config", "no-config-overrides",
+          "staging-directory",
           "staging-not-world-readable", "staging-free-space", "staging-rotational-policy", "staging-shared",
           "staging-leftovers")
 

@@ -21,6 +21,8 @@ pytest-testinfra check per host (`xdeploy-glance explain CHECK` documents each):
   import-conf-in-config-json  kolla's config.json copies glance-image-import.conf into the container
   import-options-deployed     every option the plugin owns has, in kolla's deployed files, the value
                               the globals and the override files give
+  container-runs-current-config  with a container engine on the host: the running glance_api
+                              carries those files (kolla_set_configs --check, as kolla's own check)
   no-config-overrides         no *.conf in a glance.conf.d/ or glance-api.conf.d/ Glance would read
   staging-directory           the staging directory exists with glance_staging_owner/_group/_mode
   staging-not-world-readable  other users can neither read nor write it

@@ -61,6 +61,7 @@ class HostFacts:
     homes: Mapping[str, str | None]  # the Glance user (str) -> its home directory
     overrides: OverrideListing
     old_files: Mapping[str, OldFiles]  # by directory
+    container: Mapping[str, Any] | None = None  # glance_api as the engine sees it (remote_facts._container)
 
     @classmethod
     def from_gathered(cls, gathered: Mapping[str, Any]) -> "HostFacts":
@@ -71,7 +72,11 @@ class HostFacts:
                                     old.get("label"))
                      for path, old in gathered.get("old_files", {}).items()}
         return cls(gathered.get("probe"), files, gathered.get("homes", {}),
-                   OverrideListing.from_found(listed["directories"], listed["files"]), old_files)
+                   OverrideListing.from_found(listed["directories"], listed["files"]), old_files,
+                   gathered.get("container"))
+
+
+GLANCE_API_CONTAINER = "glance_api"  # kolla's glance_services['glance-api'].container_name
 
 
 def request_for(expected: HostExpectations, config_files: Sequence[str], leftover_minutes: int | None) -> dict:
@@ -84,6 +89,8 @@ def request_for(expected: HostExpectations, config_files: Sequence[str], leftove
     with suppress(ExpectationError):
         request["override_directories"] = override_candidates(expected.config_directory, HOME)
         request["glance_user"] = str(expected.value("glance_staging_owner"))
+    with suppress(ExpectationError):
+        request["container"] = {"engine": expected.value("kolla_container_engine"), "name": GLANCE_API_CONTAINER}
     if leftover_minutes is not None:
         with suppress(ExpectationError):
             request["leftovers"] = {"path": expected.staging_path, "minutes": leftover_minutes,

@@ -17,6 +17,9 @@ The request (JSON) names what to look at; each part is optional:
                            "~/..." is under glance_user's home (left out when it has none)
     leftovers              {"path", "minutes"[, "volumes", ...]}: regular files directly in path modified more
                            than minutes ago; with "volumes", path is the container path, listed at its host path
+    container              {"engine", "name"}: whether the engine is installed, whether the container runs, and
+                           the exit status of kolla's `kolla_set_configs --check` in it (0: it runs the files
+                           config.json lists as they are on disk; 1: they changed since it started)
 
 The volumes module (xdeploy_glance/volumes.py, standard library only too) is shipped with this file.
 """
@@ -55,7 +58,30 @@ def gather(request, probe_module, volumes_module=None):
     leftovers = request.get("leftovers")
     if leftovers is not None:
         facts["old_files"] = {leftovers["path"]: _leftovers(leftovers, places)}
+    container = request.get("container")
+    if container is not None:
+        facts["container"] = _container(container["engine"], container["name"])
     return facts
+
+
+def _container(engine, name):
+    """What kolla's own container check (kolla_container compare_container) would see of `name`."""
+    import shutil
+    import subprocess
+
+    executable = shutil.which(engine)
+    if executable is None:
+        return {"engine": None}
+    try:
+        state = subprocess.run([executable, "inspect", "--format", "{{.State.Running}}", name],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, timeout=60)
+        if state.returncode != 0 or state.stdout.strip() != "true":
+            return {"engine": executable, "running": False}
+        check = subprocess.run([executable, "exec", name, "kolla_set_configs", "--check"], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, universal_newlines=True, timeout=120)
+    except (OSError, subprocess.SubprocessError) as error:
+        return {"engine": executable, "error": str(error)}
+    return {"engine": executable, "running": True, "check_rc": check.returncode, "output": check.stdout[-2000:]}
 
 
 class _Places(object):

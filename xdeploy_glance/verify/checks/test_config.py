@@ -91,3 +91,30 @@ def test_no_config_overrides(glance_expected, glance_host_facts):
         pytest.fail(f"Glance reads {len(stray)} override file(s) after glance-api.conf, and they win over it: "
                     f"{', '.join(stray)}; put their settings in the globals or in kolla's override files, "
                     "then remove them", pytrace=False)
+
+
+def test_container_runs_current_config(glance_expected, glance_host_facts):
+    """The running glance_api container carries the config files as they are on disk.
+
+    kolla_set_configs copies the files only when the container starts; kolla restarts glance_api when
+    its own container check (`kolla_set_configs --check` in the container) finds them changed. This
+    runs the same check with the host's container engine (kolla_container_engine). A failure means
+    the config changed on disk but glance_api still runs the old one: restart it, e.g. with
+    `kolla-ansible reconfigure --tags glance`. Skipped on a host with no container engine or no
+    running glance_api container: then there is nothing to compare.
+    """
+    container = glance_host_facts.container or {}
+    if not container.get("engine"):
+        pytest.skip(f"no {glance_expected.value('kolla_container_engine')} on {glance_expected.host}: "
+                    "no running container to compare")
+    if container.get("error"):
+        pytest.fail(f"cannot ask {container['engine']} about glance_api: {container['error']}", pytrace=False)
+    if not container.get("running"):
+        pytest.skip(f"glance_api is not running on {glance_expected.host}")
+    if container["check_rc"] == 1:
+        pytest.fail("config changed on disk but glance_api still runs the old one (kolla_set_configs --check: "
+                    f"{container['output'].strip().splitlines()[-1] if container['output'].strip() else 'changed'}); "
+                    "restart it, e.g. kolla-ansible reconfigure --tags glance", pytrace=False)
+    if container["check_rc"] != 0:
+        pytest.fail(f"kolla_set_configs --check in glance_api exited {container['check_rc']}: "
+                    f"{container['output'].strip()[-500:]}", pytrace=False)
