@@ -76,5 +76,6 @@ def test_the_first_command_runs_kolla_and_verifies(tmp_path, kolla_22):
     deployed = tmp_path / "example" / "kolla" / "glance-api"
     assert {"config.json", "glance-api.conf", "glance-image-import.conf"} <= {p.name for p in deployed.iterdir()}
     assert "enabled_import_methods = [web-download,glance-direct]" in (deployed / "glance-api.conf").read_text()
-    assert (tmp_path / "example" / "staging").is_dir()
+    assert (tmp_path / "example" / "glance" / "staging").is_dir()  # /var/lib/glance/staging's host path
+    assert "staging /var/lib/glance/staging (host: " in first.stdout
     assert re.findall(r"changed=(\d+)", second.stdout) == ["0", "0"], second.stdout
