@@ -198,6 +198,7 @@ def _prepare_verify(args: argparse.Namespace, paths: list[str], passwords: Path)
 
     verify_args = argparse.Namespace(globals_paths=paths, files=[], inventory=args.inventory, passwords=str(passwords),
                                      overrides=None, limit=args.limit, become=args.become, junitxml=None,
+                                     extra_vars=args.extra_vars,
                                      leftovers_older_than=None)
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare-verify")
     preparing = executor.submit(verify.prepare, verify_args)

@@ -67,6 +67,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--overrides", metavar="DIR",
                         help="custom-config root with the override files render merges (kolla's node_custom_config, "
                              "e.g. /etc/kolla/config)")
+    parser.add_argument("-e", "--extra-vars", dest="extra_vars", action="append", default=[], metavar="VARS",
+                        help="the extra vars the play had (key=value, @FILE or a mapping), as for ansible-playbook: "
+                             "values that hold Jinja are resolved with them, the host's and the globals' variables")
     parser.add_argument("-l", "--limit", metavar="HOSTS",
                         help="check only these hosts of the glance-api group (Ansible's --limit patterns)")
     parser.add_argument("-b", "--become", action="store_true",
@@ -197,7 +200,8 @@ def prepare(args: argparse.Namespace) -> PreparedVerify:
     overrides = str(Path(args.overrides).absolute()) if args.overrides is not None else _custom_config(merged.values)
     try:
         loaded = inputs.VerifyInputs(merged, inputs.load_secrets(passwords, merged.values),
-                                     inputs.overrides_dir(overrides), leftover_age)
+                                     inputs.overrides_dir(overrides), leftover_age,
+                                     inputs.load_extra_vars(getattr(args, "extra_vars", []) or []))
     except ValueError as error:
         raise UsageError(str(error)) from None
     arguments = ["--pyargs", CHECKS_PACKAGE, "--hosts=" + ",".join(f"ansible://{host}" for host in hosts),

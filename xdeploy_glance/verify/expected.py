@@ -78,11 +78,22 @@ class HostExpectations:
             self.value("glance_image_import_plugins"), self.value("glance_image_conversion_output_format"))
 
 
-def expectations_for(host: str, host_vars: Mapping[str, Any], globals_values: Mapping[str, Any]) -> HostExpectations:
-    """Merge one host's inventory variables under the globals and check them as `render` and the roles do."""
+def expectations_for(host: str, host_vars: Mapping[str, Any], globals_values: Mapping[str, Any],
+                     extra_vars: Mapping[str, Any] | None = None) -> HostExpectations:
+    """Merge one host's inventory variables under the globals and check them as `render` and the roles do.
+
+    A value that holds Jinja is resolved as Ansible resolves it for the play: with the host's
+    variables, the globals and `extra_vars` (-e), in Ansible's precedence. One that cannot be
+    resolved with those (a kolla group_vars variable, say) stays templated, and the checks that need
+    it say so.
+    """
     known = schema.variables()
+    extra_vars = dict(extra_vars or {})
     raw = {name: value for name, value in host_vars.items() if name in known}
     raw.update({name: value for name, value in globals_values.items() if name in known})
+    raw.update({name: value for name, value in extra_vars.items() if name in known})
+    if any(is_templated(value) for value in raw.values()):
+        raw = _resolved(raw, {**host_vars, **globals_values, **extra_vars})
     result = checker.check_globals(MergedGlobals(raw, {}, ()))
     errors = [f"{finding.variable}: {finding.message}" if finding.variable else finding.message
               for finding in result.findings if finding.severity is Severity.ERROR]
@@ -98,6 +109,29 @@ def expectations_for(host: str, host_vars: Mapping[str, Any], globals_values: Ma
         raise ExpectationError(f"{NODE_CONFIG_DIRECTORY} must be an absolute path for {host}, "
                                f"got {config_directory!r}")
     return HostExpectations(host, result.settings, templated, str(config_directory))
+
+
+def _resolved(raw: Mapping[str, Any], variables: Mapping[str, Any]) -> dict[str, Any]:
+    """`raw` with each Jinja value resolved by Ansible's templar over `variables`; unresolvable ones kept."""
+    import json
+
+    from ansible.errors import AnsibleError
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.template import Templar, trust_as_template
+
+    templar = Templar(loader=DataLoader(), variables={name: trust_as_template(value) if isinstance(value, str) else value
+                                                     for name, value in variables.items()})
+    resolved = {}
+    for name, value in raw.items():
+        if not is_templated(value):
+            resolved[name] = value
+            continue
+        try:
+            text = value if isinstance(value, str) else json.dumps(value)
+            resolved[name] = json.loads(json.dumps(templar.template(trust_as_template(text))))
+        except (AnsibleError, TypeError, ValueError):
+            resolved[name] = value  # its checks report it as a value only Ansible resolves
+    return resolved
 
 
 def load_globals(paths: list[str]) -> MergedGlobals:

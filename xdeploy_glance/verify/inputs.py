@@ -6,7 +6,7 @@ plugin's --glance-* options. Loading errors are ValueError with the message to s
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -21,6 +21,7 @@ class VerifyInputs:
     secrets: Mapping[str, Any]  # kolla passwords.yml names -> values, for render
     overrides_dir: Path | None  # kolla's node_custom_config, for render
     leftover_age: tuple[int, str] | None  # (minutes, as the user wrote it); None: that check does not run
+    extra_vars: Mapping[str, Any] = field(default_factory=dict)  # -e, as ansible-playbook takes them
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_configure(self, config: pytest.Config) -> None:
@@ -64,3 +65,34 @@ def leftover_age(age: str | None) -> tuple[int, str] | None:
     from .leftovers import parse_age
 
     return None if age is None else (parse_age(age), age)
+
+
+def load_extra_vars(values: list[str]) -> dict:
+    """`-e` values as ansible-playbook reads them: key=value pairs, @FILE (YAML or JSON), or a JSON/YAML mapping."""
+    import shlex
+
+    import yaml
+
+    merged: dict = {}
+    for value in values:
+        if value.startswith("@"):
+            try:
+                loaded = yaml.safe_load(Path(value[1:]).read_text(encoding="utf-8"))
+            except (OSError, yaml.YAMLError) as error:
+                raise ValueError(f"-e {value}: {error}") from None
+        elif value.lstrip().startswith("{"):
+            try:
+                loaded = yaml.safe_load(value)
+            except yaml.YAMLError as error:
+                raise ValueError(f"-e {value!r}: {error}") from None
+        else:
+            loaded = {}
+            for pair in shlex.split(value):
+                key, equals, text = pair.partition("=")
+                if not equals:
+                    raise ValueError(f"-e {value!r}: {pair!r} is not key=value")
+                loaded[key] = text
+        if not isinstance(loaded, dict):
+            raise ValueError(f"-e {value!r}: not a mapping of variables")
+        merged.update(loaded)
+    return merged

@@ -202,7 +202,7 @@ def _expectations(run: VerifyRun, host):
     if name not in run.expectations:
         try:
             run.expectations[name] = expectations_for(name, host.ansible.get_variables(),
-                                                      run.inputs.merged_globals.values)
+                                                      run.inputs.merged_globals.values, run.inputs.extra_vars)
         except ExpectationError as error:
             run.expectations[name] = error
     found = run.expectations[name]
