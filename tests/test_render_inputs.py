@@ -124,3 +124,12 @@ def test_check_glance_accepts_the_owned_options_and_stops_on_a_bad_override(tmp_
     assert clean.returncode == 0, clean.stderr[-3000:]
     assert broken.returncode == 1
     assert "glance-api.conf:2:0: error [" in broken.stderr and "task_pool_threads" in broken.stderr
+
+
+def test_an_override_line_without_its_equals_sign_never_shows_its_secret(tmp_path, capsys):
+    """Issue 16 #2: `password {{ glance_keystone_password }}` (no `=`) was printed unmasked."""
+    code, out, err = render(tmp_path, capsys, {"glance/glance-api.conf": "[keystone_authtoken]\npassword s3cr3t-v4lue\n"})
+
+    assert code == 1
+    assert "glance/glance-api.conf:2:0: error [override-syntax]" in err
+    assert "s3cr3t" not in out + err
