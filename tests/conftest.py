@@ -22,9 +22,17 @@ if os.environ.get("CI"):
 ROOT_REASON = "needs root (mounts, loop devices, sshd, the kolla container stand-in)"
 
 
+# Tests with these marks start real Ansible runs, servers, filesystems or venvs: they are slow too.
+SLOW_BY_KIND = ("root", "kolla", "e2e", "glance")
+
+
 def pytest_collection_modifyitems(config, items):
-    """The one root skip: a test marked `root` (optionally `root(reason=...)`) is skipped, with its reason,
-    when the suite does not run as root. CI runs as root, so there nothing is skipped."""
+    """Marks slow what is slow by its kind (`pytest -m "not slow"` is the developer's fast loop), and is the one
+    root skip: a test marked `root` (optionally `root(reason=...)`) is skipped, with its reason, when the suite
+    does not run as root. CI runs as root, so there nothing is skipped."""
+    for item in items:
+        if any(item.get_closest_marker(kind) for kind in SLOW_BY_KIND):
+            item.add_marker(pytest.mark.slow)
     if os.geteuid() == 0:
         return
     for item in items:

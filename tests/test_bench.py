@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # real processes: Ansible, pip or the verify command
+
 BENCH = Path(__file__).resolve().parent.parent / "bench" / "run.py"
 HEADER = ("what", "wall", "peak RSS", "baseline", "baseline wall", "baseline RSS", "wall ×", "RSS ×", "target",
           "notes")

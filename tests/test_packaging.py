@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # real processes: Ansible, pip or the verify command
+
 REPO = Path(__file__).resolve().parent.parent
 
 

@@ -11,6 +11,8 @@ import pytest
 
 from tests.support.ansible_run import ansible_env
 
+pytestmark = pytest.mark.slow  # real processes: Ansible, pip or the verify command
+
 PLAY = """\
 - name: Report the interpreter
   hosts: glance-api

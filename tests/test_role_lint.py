@@ -1,10 +1,14 @@
 """The xdeploy.glance collection is lint-clean (ansible-lint production profile, yamllint); role defaults match the schema."""
 from __future__ import annotations
 
+import pytest
+
 import subprocess
 
 from tests.support.ansible_run import COLLECTION, REPO, VENV_BIN, ansible_env
 from xdeploy_glance import argspecs
+
+pytestmark = pytest.mark.slow  # real processes: Ansible, pip or the verify command
 
 
 def lint(tmp_path, *command: str) -> subprocess.CompletedProcess:

@@ -1,8 +1,12 @@
 """Issue 16 #18: a host verify cannot look at (ansible_connection=winrm) is reported once, with the reason."""
 from __future__ import annotations
 
+import pytest
+
 import subprocess
 import sys
+
+pytestmark = pytest.mark.slow  # real processes: Ansible, pip or the verify command
 
 
 def test_a_winrm_host_is_reported_as_unsupported_not_with_a_python_error(tmp_path):

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # real processes: Ansible, pip or the verify command
+
 # A stand-in for docker on PATH: `inspect` says glance_api runs; `exec glance_api kolla_set_configs --check`
 # exits with the number in $FAKE_ENGINE_STATE (kolla's set_configs: 0 unchanged, 1 changed).
 FAKE_DOCKER = """#!/bin/sh

@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import posixpath
 import shlex
-import subprocess
 from dataclasses import asdict, dataclass
 from typing import Any, Callable, Iterable, Optional
 
@@ -172,6 +171,8 @@ def mountpoint_from_inspect(name: str, output: Any) -> Optional[str]:
 
 def inspect_here(engine: str) -> Callable[[str], Optional[str]]:
     """`volume inspect` on this machine (verify's facts script runs it on each host)."""
+    import subprocess  # here, not at the top: the validator imports this module and must start fast
+
     def inspect(name: str) -> Optional[str]:
         try:
             completed = subprocess.run(["/bin/sh", "-c", inspect_shell_command(engine, name)],
