@@ -38,10 +38,12 @@ def deployment(kolla, tmp_path):
     """An integrated copy of kolla's tree, globals with the import settings, passwords and a custom config."""
     tree = copy_tree(kolla.version, tmp_path / "ansible")
     assert integrate(tree).returncode == 0
-    values = {**IMPORT_GLOBALS, "glance_staging_store_uri": f"file://{tmp_path / 'staging-volume' / 'staging'}"}
+    # kolla's /var/lib/glance/ is a host directory (a bind mount): staging, the default
+    # /var/lib/glance/staging in the glance_api container, is at <tmp>/glance-volume/staging on the host
+    values = {**IMPORT_GLOBALS, "glance_file_datadir_volume": str(tmp_path / "glance-volume")}
     custom = tmp_path / "custom-config"
     (custom / "glance").mkdir(parents=True)
-    return {"tree": tree, "custom": custom, "version": kolla.version,
+    return {"tree": tree, "custom": custom, "version": kolla.version, "values": values,
             "globals": write_globals(tmp_path / "etc" / "globals.yml", values),
             "passwords": write_passwords(kolla.version, tmp_path / "etc" / "passwords.yml")}
 
@@ -85,7 +87,7 @@ def test_genconfig_merges_the_owned_options_into_kolla_s_files_then_changes_noth
     config_dir = inventory.config_dir("api1")
     conf = (config_dir / "glance-api.conf").read_text()
     assert "enabled_import_methods = [web-download,glance-direct]" in conf
-    assert f"filesystem_store_datadir = {tmp_path / 'staging-volume' / 'staging'}" in conf
+    assert "filesystem_store_datadir = /var/lib/glance/staging" in conf  # the path inside the container
     assert "allowed_ports = [443]" in conf and "debug = True" in conf
     # kolla's own options are all still there, written by kolla alone
     for kolla_option in ("transport_url = rabbit://", "connection = mysql+pymysql://", "worker_self_reference_url",
@@ -110,7 +112,7 @@ def test_reconfigure_restarts_once_then_only_when_an_import_global_changes(deplo
 
     site(deployment, inventory, "reconfigure").check()
     assert inventory.restarts("api1") == 1
-    assert (tmp_path / "staging-volume" / "staging").is_dir()
+    assert (tmp_path / "glance-volume" / "staging").is_dir()  # staging's host path
     assert "[image_conversion,inject_image_metadata]" in started.read_text()
 
     second = site(deployment, inventory, "reconfigure").check()
@@ -170,8 +172,7 @@ SCENARIOS = {
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_kolla_scenarios_keep_kolla_s_options_and_add_the_plugin_s(deployment, tmp_path, scenario):
     kolla_values, kolla_lines = SCENARIOS[scenario]
-    deployment["globals"].write_text(deployment["globals"].read_text()
-                                     + "".join(f'{name}: "{value}"\n' for name, value in kolla_values.items()))
+    write_globals(deployment["globals"], {**deployment["values"], **kolla_values})
     hosts = ["api1", "api2"] if scenario.startswith("file-backend-2") else ["api1"]
     inventory = local_inventory(tmp_path / "inventory" / "hosts", hosts, version=deployment["version"])
     if scenario == "ceph":  # kolla's external_ceph.yml copies the operator's ceph files
