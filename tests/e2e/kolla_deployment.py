@@ -39,27 +39,37 @@ class KollaGlance:
     globals_file: Path
     passwords_file: Path
     custom: Path
-    volume: Path  # glance_file_datadir_volume: the host directory kolla mounts at /var/lib/glance/
+    volume: Path  # the first host's glance_file_datadir_volume: the host directory kolla mounts at /var/lib/glance/
     port: int
 
     @property
     def config_dir(self) -> Path:
         return self.inventory.config_dir(HOST)
 
+    def host_volume(self, host: str) -> Path:
+        return self.volume if host == self.inventory.hosts[0] else self.root / f"glance-volume-{host}"
+
+    def url(self, host: str = HOST) -> str:
+        return f"http://{self.inventory.addresses[host]}:{self.port}"
+
     def genconfig(self):
         return run_site(self.tree, KOLLA_VERSION, self.inventory, self.globals_file, self.passwords_file,
                         "config", custom_config=self.custom).check()
 
-    def volumes(self) -> list[str]:
-        return glance_container.kolla_volumes(self.tree, KOLLA_VERSION, self.inventory, HOST, self.globals_file,
-                                              self.passwords_file, workdir=self.root / "volumes-run")
+    def volumes(self, host: str = HOST) -> list[str]:
+        return glance_container.kolla_volumes(self.tree, KOLLA_VERSION, self.inventory, host, self.globals_file,
+                                              self.passwords_file, workdir=self.root / f"volumes-run-{host}")
 
-    def standin(self, name: str = "glance_api") -> glance_container.GlanceApiStandIn:
-        return glance_container.GlanceApiStandIn(self.config_dir, self.volumes(), self.root / name)
+    def standin(self, host: str = HOST) -> glance_container.GlanceApiStandIn:
+        name = "glance_api" if host == HOST else f"glance_api-{host}"
+        return glance_container.GlanceApiStandIn(self.inventory.config_dir(host), self.volumes(host), self.root / name)
 
 
-def kolla_glance(root: Path, globals_values: dict | None = None) -> KollaGlance:
-    """Tree, inventory, globals and passwords (nothing run yet); skips (fails in CI) without kolla 23."""
+def kolla_glance(root: Path, globals_values: dict | None = None, hosts=(HOST,)) -> KollaGlance:
+    """Tree, inventory, globals and passwords (nothing run yet); skips (fails in CI) without kolla 23.
+
+    With more than one host, each gets its own glance_file_datadir_volume as a host variable (a
+    global would be an extra var and win over it)."""
     try:
         kolla_install(KOLLA_VERSION)
     except KollaUnavailable as error:
@@ -71,12 +81,20 @@ def kolla_glance(root: Path, globals_values: dict | None = None) -> KollaGlance:
     volume = root / "glance-volume"
     volume.mkdir()
     port = free_port()
-    values = {"kolla_internal_vip_address": "127.0.0.1", "glance_api_port": port,
-              "glance_file_datadir_volume": str(volume), **IMPORT_GLOBALS, **(globals_values or {})}
+    values = {"kolla_internal_vip_address": "127.0.0.1", "glance_api_port": port, **IMPORT_GLOBALS,
+              **(globals_values or {})}
+    host_vars = {}
+    if len(hosts) == 1:
+        values["glance_file_datadir_volume"] = str(volume)
+    else:
+        for host in hosts:
+            path = volume if host == hosts[0] else root / f"glance-volume-{host}"
+            path.mkdir(exist_ok=True)
+            host_vars[host] = {"glance_file_datadir_volume": str(path)}
     custom = root / "custom-config"
     (custom / "glance").mkdir(parents=True)
-    return KollaGlance(root=root, tree=tree,
-                       inventory=local_inventory(root / "inventory" / "hosts", [HOST], version=KOLLA_VERSION),
+    inventory = local_inventory(root / "inventory" / "hosts", list(hosts), version=KOLLA_VERSION, host_vars=host_vars)
+    return KollaGlance(root=root, tree=tree, inventory=inventory,
                        globals_file=write_globals(root / "etc" / "globals.yml", values),
                        passwords_file=write_passwords(KOLLA_VERSION, root / "etc" / "passwords.yml"),
                        custom=custom, volume=volume, port=port)

@@ -40,6 +40,7 @@ class KollaStack:
     glance: GlanceApiStandIn
     venv: Path
     passwords: dict = field(repr=False)
+    glances: dict = field(default_factory=dict, repr=False)  # every host's stand-in, by host
 
     def os_env(self, user: str = MEMBER, password: str = MEMBER_PASSWORD, project: str = "demo") -> dict:
         """The environment a user's shell has for python-openstackclient (and curl)."""
@@ -55,17 +56,17 @@ class KollaStack:
         return self.os_env("admin", ks.ADMIN_PASSWORD, "admin")
 
     def stop(self) -> None:
-        for service in (self.glance, self.keystone, self.memcached, self.mariadb):
+        for service in (*self.glances.values(), self.glance, self.keystone, self.memcached, self.mariadb):
             service.stop()
 
 
-def start_stack(root: Path, globals_values: dict | None = None) -> KollaStack:
+def start_stack(root: Path, globals_values: dict | None = None, hosts=("api1",)) -> KollaStack:
     venv = ks.ensure_stack_venv()
     ports = {"keystone": free_port(), "database": free_port(), "memcached": free_port()}
     values = {"keystone_public_port": ports["keystone"], "keystone_internal_port": ports["keystone"],
               "database_port": ports["database"], "memcached_port": ports["memcached"],
               **(globals_values or {})}
-    deployment = kolla_glance(root, values)
+    deployment = kolla_glance(root, values, hosts)
     passwords = yaml.safe_load(deployment.passwords_file.read_text())
 
     mariadb = ks.MariaDB(root / "mariadb", ports["database"])
@@ -89,19 +90,20 @@ def start_stack(root: Path, globals_values: dict | None = None) -> KollaStack:
 
     thread = threading.Thread(target=services, daemon=True)
     thread.start()
-    glance = None
+    glances: dict = {}
     try:
         deployment.genconfig()
-        glance = deployment.standin()
+        for host in hosts:
+            glances[host] = deployment.standin(host)
         thread.join()
         if failures:
             raise failures[0]
-        glance.bootstrap()
-        glance.start()
+        glances[hosts[0]].bootstrap()
+        for glance in glances.values():
+            glance.start()
     except BaseException:
         thread.join()
-        for service in (glance, keystone, memcached, mariadb):
-            if service is not None:
-                service.stop()
+        for service in (*glances.values(), keystone, memcached, mariadb):
+            service.stop()
         raise
-    return KollaStack(deployment, keystone, mariadb, memcached, glance, venv, passwords)
+    return KollaStack(deployment, keystone, mariadb, memcached, glances[hosts[0]], venv, passwords, glances)
