@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 
 from tests.e2e.harness import FileServer, free_port
 from tests.e2e.kolla_stack import MEMBER, start_stack
-from tests.support.glance_container import StandInError
+from tests.support.glance_container import GlanceApiStandIn, StandInError
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kolla,
               pytest.mark.root(reason="the container stand-in, MariaDB and apt need root")]
@@ -188,3 +189,61 @@ def test_the_page_s_import_method_claim_holds(stack):
     assert legacy.returncode != 0
     assert "error: unrecognized arguments: --import-method --uri http://127.0.0.1/x legacy" in legacy.stderr
     assert "error: unrecognized arguments: --import-method --uri URL NAME" in DOC.read_text()
+
+
+# ------------------------------------------------------------------------------ silent failures (issue 13 item 5)
+
+
+def mutant(stack, workdir: Path, edits: dict) -> GlanceApiStandIn:
+    """A second glance_api stand-in on its own port, from a copy of kolla's files with `edits` applied:
+    what Glance does when those files reach it (the plugin's play refuses them before deploy:
+    test_kolla_refused_before_deploy.py)."""
+    config = workdir / "glance-api"
+    shutil.copytree(stack.deployment.config_dir, config)
+    port = free_port()
+    ini = config / "glance-api-uwsgi.ini"
+    ini.write_text(re.sub(r"(?m)^http = (.*):\d+$", rf"http = \g<1>:{port}", ini.read_text()))
+    for name, edit in edits.items():
+        (config / name).write_text(edit((config / name).read_text()))
+    return GlanceApiStandIn(config, stack.glance.volumes, workdir / "standin")
+
+
+def test_without_glance_image_import_conf_in_config_json_imports_go_active_unconverted(stack, file_server, sources,
+                                                                                       tmp_path):
+    def drop_import_conf(text: str) -> str:
+        config = json.loads(text)
+        config["config_files"] = [entry for entry in config["config_files"]
+                                  if not entry["dest"].endswith("/glance-image-import.conf")]
+        return json.dumps(config)
+
+    glance = mutant(stack, tmp_path, {"config.json": drop_import_conf}).start()
+    try:
+        assert glance.exec("test", "-e", "/etc/glance/glance.conf.d/glance-image-import.conf").returncode != 0
+        blocks = doc_blocks()
+        result, values = sh(stack, blocks["web-download"] + blocks["wait"],
+                            env={"IMAGE_URL": file_server.url("image.qcow2"), "OS_IMAGE_ENDPOINT_OVERRIDE": glance.url},
+                            cwd=sources)
+        ok(result, stack)
+        record = image(stack, values["IMAGE_ID"])
+        # silently: active, still qcow2, nothing injected
+        assert record["status"] == "active" and record["disk_format"] == "qcow2"
+        assert not set(INJECTED) & set(record["properties"])
+    finally:
+        glance.stop()
+
+
+def test_without_the_brackets_healthcheck_passes_while_every_image_create_fails(stack, tmp_path):
+    unbracketed = mutant(stack, tmp_path, {"glance-api.conf": lambda text: text.replace(
+        "enabled_import_methods = [glance-direct,web-download]", "enabled_import_methods = glance-direct,web-download")})
+    glance = unbracketed.start()
+    try:
+        assert glance.healthcheck() == 200
+        assert glance.set_configs_check().returncode == 0
+        result, _ = sh(stack, "openstack image create --disk-format raw --container-format bare unbracketed",
+                       env={"OS_IMAGE_ENDPOINT_OVERRIDE": glance.url})
+        assert result.returncode != 0
+        # Glance's TypeError escapes the WSGI app: uWSGI closes the connection without an answer
+        assert "Remote end closed connection without response" in result.stderr, result
+        assert "TypeError: 'ImageProxy' object is not callable" in glance.log()
+    finally:
+        glance.stop()
