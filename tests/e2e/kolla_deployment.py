@@ -53,8 +53,10 @@ class KollaGlance:
         return f"http://{self.inventory.addresses[host]}:{self.port}"
 
     def genconfig(self):
-        return run_site(self.tree, KOLLA_VERSION, self.inventory, self.globals_file, self.passwords_file,
-                        "config", custom_config=self.custom).check()
+        """kolla's genconfig; the SiteRun is kept as .last_run (Ansible's warnings are in its stderr)."""
+        self.last_run = run_site(self.tree, KOLLA_VERSION, self.inventory, self.globals_file, self.passwords_file,
+                                 "config", custom_config=self.custom)
+        return self.last_run.check()
 
     def volumes(self, host: str = HOST) -> list[str]:
         return glance_container.kolla_volumes(self.tree, KOLLA_VERSION, self.inventory, host, self.globals_file,
