@@ -27,7 +27,9 @@ pytestmark = [pytest.mark.root(reason="needs root to mount filesystems")]
 MIB = 1024 * 1024
 STAGING_CHECKS = ("staging-directory", "staging-not-world-readable", "staging-free-space",
                   "staging-rotational-policy", "staging-shared")
-CONFIG_CHECKS = ("import-conf-in-config-json", "import-options-deployed", "no-config-overrides")
+# No container engine runs glance_api on these hosts: that check is skipped (tests/test_verify_container.py runs it).
+CONTAINER_CHECK = "container-runs-current-config"
+CONFIG_CHECKS = ("import-conf-in-config-json", "import-options-deployed", CONTAINER_CHECK, "no-config-overrides")
 ALL_CHECKS = CONFIG_CHECKS + STAGING_CHECKS
 IMAGE_ID = "0f8e3b4c-1d2a-4b5c-9e6f-7a8b9c0d1e2f"
 # Two imports of 8 MiB, each converted to raw (8 MiB more), plus 10% headroom must stay free.
@@ -38,7 +40,7 @@ NEED = "need 35.2 MiB (= 2 × (8.0 MiB + 8.0 MiB raw) + 10%)"
 
 
 def all_passed(*checks: str) -> dict[str, str]:
-    return {check: "passed" for check in checks}
+    return {check: "skipped" if check == CONTAINER_CHECK else "passed" for check in checks}
 
 
 def junit_name(check: str, host: str) -> tuple[str, str]:
