@@ -16,8 +16,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # python3-venv: `python3 -m venv` on Debian's own python3; time: bench/run.py peak RSS; sudo: verify --become
-# mount, util-linux (unshare): the kolla container stand-in
-APT_PACKAGES=(python3-venv qemu-utils openssh-server openssh-client e2fsprogs util-linux mount time sudo)
+# mount, util-linux (unshare): the kolla container stand-in; mariadb-server, memcached: the e2e stack behind it
+APT_PACKAGES=(python3-venv qemu-utils openssh-server openssh-client e2fsprogs util-linux mount time sudo mariadb-server memcached)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
