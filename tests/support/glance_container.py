@@ -57,7 +57,6 @@ import http.client
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tarfile
@@ -69,6 +68,7 @@ from pathlib import Path
 import yaml
 
 from tests.support import kolla as kolla_support
+from tests.support.processes import end_process_group
 
 KOLLA_IMAGE_VERSION = kolla_support.KOLLA_IMAGE_VERSION
 GLANCE_VERSION = "33.0.0"
@@ -392,13 +392,7 @@ class GlanceApiStandIn:
     def stop(self) -> None:
         if self.process is None:
             return
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=30)
+        end_process_group(self.process)
         self._log_handle.close()
         self.process = None
         if self.scratch is not None:

@@ -27,13 +27,13 @@ import http.client
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from tests.support.kolla import cache_root
+from tests.support.processes import end_process_group
 
 KEYSTONE_VERSION = "30.0.0"
 OSC_VERSION = "10.5.0"
@@ -130,13 +130,7 @@ class _Daemon:
     def stop(self) -> None:
         if self.process is None:
             return
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=30)
+        end_process_group(self.process)
         self._log.close()
         self.process = None
 
