@@ -10,7 +10,6 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from . import schema
 from .findings import Finding
-from .render.values import SECRET_NAMES
 
 
 def plain(value: Any) -> Any:
@@ -25,11 +24,6 @@ def resolved(templar, task_vars: Mapping[str, Any], names: Iterable[str]) -> dic
 def host_globals(templar, task_vars: Mapping[str, Any]) -> dict[str, Any]:
     """Every schema variable this host sees, resolved."""
     return resolved(templar, task_vars, schema.variables())
-
-
-def host_secrets(templar, task_vars: Mapping[str, Any]) -> dict[str, Any]:
-    """The secrets the templates use; kolla passes passwords.yml as extra vars, so they are plain variables."""
-    return resolved(templar, task_vars, SECRET_NAMES)
 
 
 def findings_text(findings: Sequence[Finding]) -> str:
