@@ -355,14 +355,6 @@ def render_section(bench: Bench, options) -> list[Row]:
 # runs it on local hosts: kolla alone next to the same tree with the plugin integrated.
 KOLLA_VERSION = "22.2.0"  # the kolla-ansible in the suite's venv (bash scripts/test.sh)
 GENCONFIG_TARGET = 1.15  # the plugin adds at most 15 % wall time to kolla's genconfig
-GENCONFIG_GLOBALS = {
-    "glance_enabled_import_methods": "web-download,glance-direct",
-    "glance_image_import_plugins": "image_conversion,inject_image_metadata",
-    "glance_web_download_allowed_ports": "80,443,8080",
-    "glance_staging_rotational_policy": "ignore",
-    "glance_staging_max_image_size": "1MiB",
-    "glance_staging_concurrent_imports": 1,
-}
 KOLLA_ALONE = "kolla-ansible alone"
 
 
@@ -442,7 +434,7 @@ def _kolla_trees(bench: Bench, directory: Path):
     # kolla runs glance-api (and the plugin's play) on every glance-api host only when images are
     # not on the named volume `glance` of the file backend: a host path here, as a shared mount
     # would be (genconfig creates nothing there); staging on it, under /var/lib/glance/ in the container
-    values = {**GENCONFIG_GLOBALS, "glance_staging_store_uri": "file:///var/lib/glance/staging",
+    values = {**kolla.IMPORT_GLOBALS, "glance_staging_store_uri": "file:///var/lib/glance/staging",
               "glance_staging_shared": True, "glance_file_datadir_volume": str(directory / "glance-images")}
     globals_file = kolla.write_globals(directory / "etc" / "globals.yml", values)
     passwords = kolla.write_passwords(KOLLA_VERSION, directory / "etc" / "passwords.yml")

@@ -13,19 +13,11 @@ import sys
 import pytest
 
 from tests.support.kolla import GLANCE_PLAY, copy_tree, kolla, local_inventory  # noqa: F401
-from tests.support.kolla import run_site, write_globals, write_passwords
+from tests.support.kolla import IMPORT_GLOBALS, run_site, write_globals, write_passwords
 
 pytestmark = [pytest.mark.kolla]
 needs_root = pytest.mark.root(reason="staging ownership and the container stand-in need root")
 PLUGIN_PLAY = "Apply role glance_import"
-IMPORT_GLOBALS = {
-    "glance_enabled_import_methods": "web-download,glance-direct",
-    "glance_image_import_plugins": "image_conversion,inject_image_metadata",
-    "glance_web_download_allowed_ports": "80,443,8080",
-    "glance_staging_rotational_policy": "ignore",
-    "glance_staging_max_image_size": "1MiB",
-    "glance_staging_concurrent_imports": 1,
-}
 
 
 def integrate(tree, *flags):

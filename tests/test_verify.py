@@ -12,7 +12,7 @@ from xml.etree import ElementTree
 import pytest
 
 from tests.support.ansible_run import ansible_env
-from tests.support.verify_run import VerifyRun, run_verify
+from tests.support.verify_run import VerifyRun, run_verify, unreachable_inventory
 from xdeploy_glance.cli import main
 from xdeploy_glance.verify.configfiles import (OverrideListing, directories_glance_reads, drift_diff,
                                                override_candidates, stray_override_files)
@@ -239,14 +239,7 @@ def test_cli_rejects_a_bad_age_and_missing_globals(capsys, tmp_path):
 
 def test_an_unreachable_host_is_reported_once_with_the_reason(tmp_path):
     """Issue 14 #9: an unreachable host was repeated once per check (8 times); now one host-reachable line."""
-    with socket.socket() as probe:  # a port nothing listens on once the socket is closed
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inventory = tmp_path / "inventory.yml"
-    inventory.write_text(json.dumps({"glance-api": {"hosts": {"down1": {
-        "ansible_host": "127.0.0.1", "ansible_port": port, "ansible_user": "root",
-        "ansible_ssh_common_args": "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes",
-        "ansible_python_interpreter": sys.executable}}}}))
+    inventory, port = unreachable_inventory(tmp_path)
 
     run = run_verify(tmp_path, REPO / "examples" / "globals.yml", inventory)
 

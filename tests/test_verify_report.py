@@ -6,14 +6,12 @@ functions are checked directly for what needs a deployed host to provoke.
 from __future__ import annotations
 
 import json
-import socket
-import sys
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 
-from tests.support.verify_run import run_verify
+from tests.support.verify_run import run_verify, unreachable_inventory
 from xdeploy_glance.verify import report
 from xdeploy_glance.verify.catalogue import check_docs
 from xdeploy_glance.verify.plugin import CheckOutcome, pytest_runtest_makereport, table
@@ -29,15 +27,7 @@ CHECKS = ("import-conf-in-config-json", "import-options-deployed", "container-ru
 @pytest.fixture
 def unreachable(tmp_path) -> tuple[Path, int]:
     """An inventory whose one glance-api host, down1, refuses ssh; (inventory, port)."""
-    with socket.socket() as probe:  # a port nothing listens on once the socket is closed
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inventory = tmp_path / "inventory.yml"
-    inventory.write_text(json.dumps({"glance-api": {"hosts": {"down1": {
-        "ansible_host": "127.0.0.1", "ansible_port": port, "ansible_user": "root",
-        "ansible_ssh_common_args": "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes",
-        "ansible_python_interpreter": sys.executable}}}}))
-    return inventory, port
+    return unreachable_inventory(tmp_path)
 
 
 def test_default_output_is_the_table_and_a_summary_without_pytest(tmp_path, unreachable):

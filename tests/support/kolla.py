@@ -132,6 +132,15 @@ ANSIBLE_BUNDLES = {"22.2.0": "12.3.0", "23.0.0": "14.5.0"}
 COLLECTIONS = ("ansible.utils", "ansible.posix")
 KOLLA_IMAGE_VERSION = "23.0.0"  # the `kolla` image builder whose set_configs.py the stand-in runs
 BASE_GLOBALS = {"kolla_internal_vip_address": "127.0.0.100"}
+# The plugin's import settings the composition tests and the genconfig bench deploy with kolla.
+IMPORT_GLOBALS = {
+    "glance_enabled_import_methods": "web-download,glance-direct",
+    "glance_image_import_plugins": "image_conversion,inject_image_metadata",
+    "glance_web_download_allowed_ports": "80,443,8080",
+    "glance_staging_rotational_policy": "ignore",
+    "glance_staging_max_image_size": "1MiB",
+    "glance_staging_concurrent_imports": 1,
+}
 STANDIN_MODULES = ("kolla_container.py", "kolla_toolbox.py", "kolla_container_facts.py")
 COMPLETE_MARKER = ".xdeploy-glance-complete"
 LOADBALANCER_DIRS = ("haproxy/services.d", "proxysql/users", "proxysql/rules")

@@ -7,8 +7,10 @@
 """
 from __future__ import annotations
 
+import json
 import os
 import re
+import socket
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -56,3 +58,16 @@ def run_verify(workdir: Path, globals_file: Path, inventory: Path, *args: str,
                                 *(["-p", str(passwords)] if passwords.exists() else []), "-i", str(inventory), *args],
                                capture_output=True, text=True, cwd=workdir, env=env, timeout=600)
     return VerifyRun(completed.returncode, completed.stdout, completed.stderr)
+
+
+def unreachable_inventory(directory: Path) -> tuple[Path, int]:
+    """An inventory whose one glance-api host, down1, is ssh on a loopback port nothing listens on; (inventory, port)."""
+    with socket.socket() as probe:  # a port nothing listens on once the socket is closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inventory = directory / "inventory.yml"
+    inventory.write_text(json.dumps({"glance-api": {"hosts": {"down1": {
+        "ansible_host": "127.0.0.1", "ansible_port": port, "ansible_user": "root",
+        "ansible_ssh_common_args": "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes",
+        "ansible_python_interpreter": sys.executable}}}}))
+    return inventory, port
